@@ -1,0 +1,142 @@
+"""Chunking documents into small passages that never cross a section boundary or cut a number."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import groupby
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .cleaning import CleanText, clean_span
+from .corpus import Document
+from .structure import parse_segments, section_label
+
+#: Chinese boundaries, strongest first: paragraph, sentence, clause.
+CHINESE_SEPARATORS = ["\n", "。", "！", "？", "；", "，", "、", ""]
+_NUMBER_CHAR = re.compile(r"[0-9０-９.．%％]")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # "<doc>#<n>"
+    doc: str
+    title: str
+    section: tuple[str, ...]
+    start: int  # original offsets of the chunk's first and past-its-last character
+    end: int
+    text: str  # cleaned text
+    offsets: tuple[int, ...]  # original offset of every cleaned character
+
+    @property
+    def section_label(self) -> str:
+        return section_label(self.section)
+
+    @property
+    def clean(self) -> CleanText:
+        return CleanText(self.text, self.offsets)
+
+    def indexed_text(self, with_section: bool) -> str:
+        """What retrieval sees: the section path (headings carry topic words) and the text."""
+        if not with_section or len(self.section) < 2:
+            return self.text
+        return section_label(self.section[1:]) + "\n" + self.text
+
+
+def chunk_document(document: Document, chunk_size: int, chunk_overlap: int, recipe: str = "structured") -> list[Chunk]:
+    if recipe == "plain":
+        return _plain_chunks(document, chunk_size, chunk_overlap)
+    splitter = RecursiveCharacterTextSplitter(
+        separators=CHINESE_SEPARATORS,
+        keep_separator="end",
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        strip_whitespace=True,
+    )
+    chunks: list[Chunk] = []
+    for section, group in _section_texts(document):
+        for piece in _split(splitter, group):
+            start, end = piece.original_span(0, len(piece.text))
+            chunks.append(
+                Chunk(
+                    id=f"{document.doc}#{len(chunks)}",
+                    doc=document.doc,
+                    title=document.title,
+                    section=section,
+                    start=start,
+                    end=end,
+                    text=piece.text,
+                    offsets=piece.offsets,
+                )
+            )
+    return chunks
+
+
+def _section_texts(document: Document) -> list[tuple[tuple[str, ...], CleanText]]:
+    """Consecutive segments of one section joined into one cleaned text, paragraphs kept as "\\n"."""
+    original = document.text
+    result = []
+    segments = parse_segments(original, document.title)
+    for section, run in groupby(segments, key=lambda s: s.section):
+        parts: list[CleanText] = []
+        previous_end = None
+        for segment in run:
+            cleaned = clean_span(original, segment.start, segment.end)
+            if not cleaned.text:
+                continue
+            if parts and previous_end is not None:
+                newline = original.find("\n", previous_end, segment.start)
+                if newline >= 0:
+                    parts.append(CleanText("\n", (newline,)))
+            parts.append(cleaned)
+            previous_end = segment.end
+        if parts:
+            result.append((section, CleanText.join(parts)))
+    return result
+
+
+def _split(splitter: RecursiveCharacterTextSplitter, group: CleanText) -> list[CleanText]:
+    """Split a section's text; locate each piece and keep numbers whole at the piece edges."""
+    pieces: list[CleanText] = []
+    search_from = 0
+    for text in splitter.split_text(group.text):
+        start = group.text.find(text, search_from)
+        if start < 0:
+            raise RuntimeError(f"splitter returned text not found in its input: {text[:30]!r}")
+        end = start + len(text)
+        search_from = start + 1
+        while start > 0 and _inside_number(group.text, start):
+            start -= 1
+        while end < len(group.text) and _inside_number(group.text, end):
+            end += 1
+        piece = group.slice(start, end).strip(" \n")
+        if piece.text:
+            pieces.append(piece)
+    return pieces
+
+
+def _inside_number(text: str, boundary: int) -> bool:
+    """Whether a cut at `boundary` would fall between two characters of one number."""
+    return bool(_NUMBER_CHAR.match(text[boundary - 1]) and _NUMBER_CHAR.match(text[boundary]))
+
+
+def _plain_chunks(document: Document, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
+    """The LangChain default recipe on the raw file: a baseline to measure the structured one against."""
+    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, add_start_index=True)
+    chunks = []
+    for piece in splitter.create_documents([document.text]):
+        start = piece.metadata["start_index"]
+        text = piece.page_content
+        chunks.append(
+            Chunk(
+                id=f"{document.doc}#{len(chunks)}",
+                doc=document.doc,
+                title=document.title,
+                section=(document.title,),
+                start=start,
+                end=start + len(text),
+                text=text,
+                offsets=tuple(range(start, start + len(text))),
+            )
+        )
+    return chunks

@@ -1,0 +1,202 @@
+"""Recovering a document's structure: paragraphs, headings and the section path of every passage.
+
+Works on the original text and returns content segments as original offsets; headings, the
+preamble's layout and trailing distribution footers are structure, not content. A page break inside
+a sentence (PDF text: ``增长\\n\\n12.0%``) does not end a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SECTION_SEPARATOR = " › "
+
+_TERMINAL = set("。！？；：!?;:…】")
+_HEADING_MD = re.compile(r"^#{1,6}\s+(.+?)\s*$")
+_HEADING_BRACKET = re.compile(r"^【\s*(.+?)\s*】$")
+_HEADING_NUMBERED = re.compile(r"^（[一二三四五六七八九十]+）")
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_FOOTER_START = re.compile(r"^(?:报：|发：|抄送|联系人：|印发|---+$|\*\*\*+$|> ?作者)")
+_INDENT = " \t\u3000"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of content in the original text that sits under one section path."""
+
+    section: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    start: int
+    end: int
+    text: str  # original text, stripped of indentation and quote markers at its start
+
+
+def parse_segments(original: str, title: str) -> list[Segment]:
+    paragraphs = _paragraphs(original)
+    paragraphs = _without_footer(paragraphs)
+    segments: list[Segment] = []
+    level1: str | None = None
+    level2: str | None = None
+    for paragraph in paragraphs:
+        text = paragraph.text
+        heading = _heading(text)
+        if heading is not None:
+            kind, name = heading
+            if kind == "title":
+                continue
+            if kind == 1:
+                level1, level2 = name, None
+            else:
+                level2 = name
+            continue
+        body_start = paragraph.start
+        nested_leads = True
+        if text.startswith("▲"):
+            name, consumed = _triangle_title(text)
+            level2 = name
+            body_start = _advance(original, paragraph.start, consumed)
+            nested_leads = False  # leads after a ▲ title are its sub-sections, siblings of each other
+        base = tuple(s for s in (title, level1 or "导语", level2) if s)
+        segments.extend(_split_on_leads(original, body_start, paragraph.end, base, nested_leads))
+    return [s for s in segments if original[s.start : s.end].strip(_INDENT + "\n*")]
+
+
+def section_label(section: tuple[str, ...]) -> str:
+    return SECTION_SEPARATOR.join(section)
+
+
+def _paragraphs(original: str) -> list[_Paragraph]:
+    """Blank-line separated paragraphs, re-joined across page breaks inside a sentence."""
+    raw: list[tuple[int, int]] = []
+    for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", original):
+        line_block = match.group(0)
+        if line_block.strip(" >\n\t\u3000"):
+            raw.append((match.start(), match.start() + len(line_block.rstrip("\n"))))
+    paragraphs: list[_Paragraph] = []
+    seen_heading = False
+    for start, end in raw:
+        text = _strip_prefix(original[start:end])
+        quoted = original[start:end].lstrip(_INDENT).startswith(">")
+        if paragraphs and seen_heading and not quoted and _continues(paragraphs[-1].text, text):
+            previous = paragraphs.pop()
+            paragraphs.append(_Paragraph(previous.start, end, previous.text + original[previous.end : end]))
+            continue
+        if _heading(text) not in (None,) and _heading(text)[0] != "title":
+            seen_heading = True
+        paragraphs.append(_Paragraph(start, end, text))
+    return paragraphs
+
+
+def _without_footer(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
+    """Drop the trailing distribution list / author footer (报：… 发：… 联系人：…, or after ``---``)."""
+    cut = len(paragraphs)
+    for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 8), -1):
+        if _FOOTER_START.match(paragraphs[index].text.strip()):
+            cut = index
+    return paragraphs[:cut]
+
+
+def _strip_prefix(text: str) -> str:
+    return text.lstrip(_INDENT + ">").lstrip(_INDENT)
+
+
+def _continues(previous: str, following: str) -> bool:
+    """Whether `following` is the rest of a sentence that a page break cut out of `previous`."""
+    if _heading(previous) is not None or _heading(following) is not None:
+        return False
+    if _FOOTER_START.match(previous.strip()):
+        return False
+    if following.startswith(("▲", "#", ">", "---")) or _FOOTER_START.match(following):
+        return False
+    tail = previous.rstrip(_INDENT + "*\n")
+    return bool(tail) and tail[-1] not in _TERMINAL
+
+
+def _heading(text: str) -> tuple[object, str] | None:
+    line = text.strip()
+    if "\n" in line:
+        return None
+    match = _HEADING_MD.match(line)
+    if match:
+        level = len(line) - len(line.lstrip("#"))
+        return ("title" if level == 1 else 1, _plain(match.group(1)))
+    match = _HEADING_BRACKET.match(line)
+    if match:
+        return (1, _plain(match.group(1)))
+    bold = _BOLD.fullmatch(line)
+    if bold and _HEADING_NUMBERED.match(bold.group(1).strip()):
+        return (2, _plain(bold.group(1)))
+    return None
+
+
+def _triangle_title(text: str) -> tuple[str, int]:
+    """``▲内需扩量提效攻坚。促进…`` -> ("内需扩量提效攻坚", characters consumed)."""
+    line_end = text.find("\n")
+    line = text if line_end < 0 else text[:line_end]
+    stop = line.find("。")
+    consumed = len(line) if stop < 0 else stop + 1
+    return _plain(line[1:consumed]).rstrip("。"), consumed
+
+
+def _advance(original: str, start: int, count: int) -> int:
+    """The original index `count` characters of stripped paragraph text after `start`."""
+    position = start
+    while position < len(original) and original[position] in _INDENT + ">":
+        position += 1
+    return position + count
+
+
+def _split_on_leads(
+    original: str, start: int, end: int, base: tuple[str, ...], nested: bool = True
+) -> list[Segment]:
+    """Split a paragraph at bold lead phrases (``**大力提振消费。**``), each opening a sub-section."""
+    text = original[start:end]
+    leads: list[tuple[int, str]] = []
+    body_offset = len(text) - len(text.lstrip(_INDENT))
+    for match in _BOLD.finditer(text):
+        phrase = match.group(1)
+        at_start = match.start() == body_offset
+        name = _lead_name(phrase, text[match.end() :], at_start)
+        if name:
+            leads.append((match.start(), name))
+    if not leads:
+        return [Segment(base, start, end)]
+    segments: list[Segment] = []
+    opening = leads[0][1] if nested and leads[0][0] == body_offset else None
+    if leads[0][0] > body_offset:
+        segments.append(Segment(base, start, start + leads[0][0]))
+    for index, (position, name) in enumerate(leads):
+        stop = leads[index + 1][0] if index + 1 < len(leads) else len(text)
+        if opening is not None and index > 0:
+            section = base + (opening, name)
+        else:
+            section = base + (name,)
+        segments.append(Segment(section, start + position, start + stop))
+    return segments
+
+
+def _lead_name(phrase: str, after: str, at_start: bool) -> str | None:
+    phrase_plain = _plain(phrase)
+    if not phrase_plain or len(phrase_plain) > 60:
+        return None
+    if "。" in phrase_plain:
+        return phrase_plain.split("。")[0]
+    if at_start and phrase_plain[-1] in "，：,:":
+        return phrase_plain.rstrip("，：,:")
+    # A lead whose bold markers a page break split: "**推进新材料产品认定工**\n\n作。"
+    if after.startswith("\n"):
+        rest = _plain(after)
+        for stop in range(min(len(rest), 5)):
+            if rest[stop] in "。，":
+                return phrase_plain + rest[:stop]
+    return None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("**", "")).strip()
