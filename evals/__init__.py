@@ -1,0 +1,1 @@
+"""Evaluation of the assistant: the question set, scoring, harness and reports."""
