@@ -1,0 +1,163 @@
+"""Command line: `python -m evals run|compare|bench` (see `python -m evals <command> --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from assistant.settings import Settings
+
+from evals.contract import ContractError
+from evals.dataset import DatasetError
+from evals.harness import DEFAULT_DATASET, EvalRun, Outcome, evaluate, load_expectations, read_originals
+from evals.report import (
+    REPORTS_DIR,
+    console_summary,
+    describe_settings,
+    render_markdown,
+    run_to_json,
+    timestamp,
+    write_report,
+)
+from evals.sources import AnswersFileSource, AnswerSource, EndpointSource, InProcessSource, SourceError
+from evals.thresholds import THRESHOLDS_PATH, check, load_bounds
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.command(args)
+    except (DatasetError, SourceError, ContractError, OSError, ValueError) as error:
+        print(f"python -m evals {args.command.__name__.lstrip('_')}: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate the assistant on a question set.")
+    commands = parser.add_subparsers(required=True, metavar="{run,compare,bench}")
+
+    run = commands.add_parser("run", help="score one answer source on the question set")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--endpoint", metavar="URL", help="ask a running UI through its Gradio API endpoint /ask")
+    where.add_argument("--answers", metavar="FILE", type=Path, help="score a JSONL file of contract answers (by id)")
+    run.add_argument("--check", action="store_true", help=f"exit 1 when a metric breaks {THRESHOLDS_PATH.name}")
+    run.add_argument("--worst", type=int, default=5, metavar="N", help="failures to print (report: 2N; default 5)")
+    run.set_defaults(command=_run)
+
+    compare = commands.add_parser("compare", help="ablations: several configurations on the same questions")
+    compare.add_argument("--variants", metavar="A,B", help="comma-separated variant names (default: all)")
+    compare.add_argument("--work-dir", type=Path, metavar="DIR", help="keep the variants' indexes here (default: temp)")
+    compare.set_defaults(command=_compare)
+
+    bench = commands.add_parser("bench", help="index build, re-index, latency, cold start and memory")
+    bench.add_argument("--cold-runs", type=int, default=3, metavar="N", help="cold-start repetitions (default 3)")
+    bench.set_defaults(command=_bench)
+
+    for sub in (run, compare, bench):
+        sub.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, metavar="FILE", help="question set (JSONL)")
+        sub.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+        sub.add_argument("--reports-dir", type=Path, default=REPORTS_DIR, metavar="DIR", help="where reports go")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    expectations = load_expectations(args.dataset, settings.corpus_dir, args.limit)
+    source, meta = _source(args, settings)
+    originals = read_originals(settings.corpus_dir)
+    run = evaluate(expectations, source, originals, dataset=str(args.dataset), on_answer=_progress(len(expectations)))
+    meta = {"created": timestamp(), **meta}
+    markdown = render_markdown(run, originals, meta, worst=2 * args.worst)
+    md_path, json_path = write_report(markdown, run_to_json(run, meta), args.reports_dir, meta["created"])
+    print(console_summary(run, originals, worst=args.worst))
+    print(f"\nreport: {md_path}\n        {json_path}")
+    return _gate(run) if args.check else 0
+
+
+def _source(args: argparse.Namespace, settings: Settings) -> tuple[AnswerSource, dict[str, str]]:
+    if args.answers:
+        return AnswersFileSource(args.answers), {}
+    if args.endpoint:
+        auth = (settings.ui_username, settings.ui_password) if settings.ui_username else None
+        return EndpointSource(args.endpoint, auth=auth), {}
+    from assistant import Assistant
+
+    return InProcessSource(Assistant.from_settings(settings, progress=True)), {"settings": describe_settings(settings)}
+
+
+def _progress(total: int) -> Callable[[Outcome], None]:
+    done = 0
+
+    def report(outcome: Outcome) -> None:
+        nonlocal done
+        done += 1
+        print(f"\r  answered {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _gate(run: EvalRun) -> int:
+    violations = check(run.metrics, load_bounds())
+    for violation in violations:
+        print(f"below threshold: {violation}", file=sys.stderr)
+    return 1 if violations else 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from evals.compare import compare_json, compare_markdown, compare_table, run_variant, select
+
+    variants = select(args.variants)
+    base = Settings.from_env()
+    expectations = load_expectations(args.dataset, base.corpus_dir, args.limit)
+    originals = read_originals(base.corpus_dir)
+    results = []
+    with _work_dir(args.work_dir, "evals-compare-") as work:
+        for variant in variants:
+            print(f"{variant.name}: {variant.label}", file=sys.stderr)
+            progress = _progress(len(expectations))
+            results.append(run_variant(variant, base, expectations, originals, work, str(args.dataset), progress))
+    meta = {"created": timestamp(), "dataset": str(args.dataset), "base settings": describe_settings(base)}
+    name = f"compare-{meta['created']}"
+    md_path, json_path = write_report(
+        compare_markdown(results, meta), compare_json(results, meta), args.reports_dir, name
+    )
+    print(compare_table(results))
+    print(f"\nreport: {md_path}\n        {json_path}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from evals.bench import bench_json, bench_markdown, bench_table, run_benchmarks
+
+    settings = Settings.from_env()
+    expectations = load_expectations(args.dataset, settings.corpus_dir, args.limit)
+    questions = [(e.id, e.question) for e in expectations]
+    with _work_dir(None, "evals-bench-") as work:
+        measurements = run_benchmarks(settings, questions, work, cold_runs=args.cold_runs)
+    meta = {"created": timestamp(), "dataset": str(args.dataset), "questions": len(questions)}
+    meta["settings"] = describe_settings(settings)
+    name = f"bench-{meta['created']}"
+    md_path, json_path = write_report(
+        bench_markdown(measurements, meta), bench_json(measurements, meta), args.reports_dir, name
+    )
+    print(bench_table(measurements))
+    print(f"\nreport: {md_path}\n        {json_path}")
+    return 0
+
+
+@contextmanager
+def _work_dir(path: Path | None, prefix: str) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as temp:
+        yield Path(temp)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
