@@ -14,6 +14,8 @@ from .structure import parse_segments, section_label
 
 #: Chinese boundaries, strongest first: paragraph, sentence, clause.
 CHINESE_SEPARATORS = ["\n", "。", "！", "？", "；", "，", "、", ""]
+MIN_CHUNK_CHARS = 24
+_TIME_LEAD = re.compile(r"((?:20\d{2}年)?(?:\d{1,2}-\d{1,2}月|上半年|前三季度|截至\d{1,2}月\d{1,2}日|截至\d{1,2}月底))[，,]")
 _NUMBER_CHAR = re.compile(r"[0-9０-９.．%％]")
 
 
@@ -27,6 +29,8 @@ class Chunk:
     end: int
     text: str  # cleaned text
     offsets: tuple[int, ...]  # original offset of every cleaned character
+    #: The time phrase that opens the chunk's paragraph ("1-7月"), when the chunk itself may not repeat it.
+    context: str = ""
 
     @property
     def section_label(self) -> str:
@@ -38,9 +42,10 @@ class Chunk:
 
     def indexed_text(self, with_section: bool) -> str:
         """What retrieval sees: the section path (headings carry topic words) and the text."""
+        prefix = self.context + "，" if self.context and self.context not in self.text else ""
         if not with_section or len(self.section) < 2:
-            return self.text
-        return section_label(self.section[1:]) + "\n" + self.text
+            return prefix + self.text
+        return section_label(self.section[1:]) + "\n" + prefix + self.text
 
 
 def chunk_document(document: Document, chunk_size: int, chunk_overlap: int, recipe: str = "structured") -> list[Chunk]:
@@ -55,7 +60,7 @@ def chunk_document(document: Document, chunk_size: int, chunk_overlap: int, reci
     )
     chunks: list[Chunk] = []
     for section, group in _section_texts(document):
-        for piece in _split(splitter, group):
+        for piece, context in _split(splitter, group):
             start, end = piece.original_span(0, len(piece.text))
             chunks.append(
                 Chunk(
@@ -67,9 +72,38 @@ def chunk_document(document: Document, chunk_size: int, chunk_overlap: int, reci
                     end=end,
                     text=piece.text,
                     offsets=piece.offsets,
+                    context=context,
                 )
             )
-    return chunks
+    return _merge_fragments(chunks, chunk_size)
+
+
+def _merge_fragments(chunks: list[Chunk], chunk_size: int) -> list[Chunk]:
+    """Join a fragment too short to stand alone (a lone lead phrase) to the next chunk of its section."""
+    merged: list[Chunk] = []
+    pending: Chunk | None = None
+    for chunk in chunks:
+        if pending is not None:
+            if pending.section == chunk.section and len(pending.text) + len(chunk.text) <= chunk_size * 1.5:
+                chunk = Chunk(
+                    id=chunk.id, doc=chunk.doc, title=chunk.title, section=chunk.section, start=pending.start,
+                    end=chunk.end, text=pending.text + chunk.text,
+                    offsets=pending.offsets + chunk.offsets, context=pending.context or chunk.context,
+                )
+            else:
+                merged.append(pending)
+            pending = None
+        if len(chunk.text) < MIN_CHUNK_CHARS:
+            pending = chunk
+        else:
+            merged.append(chunk)
+    if pending is not None:
+        merged.append(pending)
+    return [_renumber(chunk, number) for number, chunk in enumerate(merged)]
+
+
+def _renumber(chunk: Chunk, number: int) -> Chunk:
+    return Chunk(**{**chunk.__dict__, "id": f"{chunk.doc}#{number}"})
 
 
 def _section_texts(document: Document) -> list[tuple[tuple[str, ...], CleanText]]:
@@ -95,9 +129,9 @@ def _section_texts(document: Document) -> list[tuple[tuple[str, ...], CleanText]
     return result
 
 
-def _split(splitter: RecursiveCharacterTextSplitter, group: CleanText) -> list[CleanText]:
-    """Split a section's text; locate each piece and keep numbers whole at the piece edges."""
-    pieces: list[CleanText] = []
+def _split(splitter: RecursiveCharacterTextSplitter, group: CleanText) -> list[tuple[CleanText, str]]:
+    """Split a section's text; locate each piece, keep numbers whole at its edges, find its time context."""
+    pieces: list[tuple[CleanText, str]] = []
     search_from = 0
     for text in splitter.split_text(group.text):
         start = group.text.find(text, search_from)
@@ -111,8 +145,15 @@ def _split(splitter: RecursiveCharacterTextSplitter, group: CleanText) -> list[C
             end += 1
         piece = group.slice(start, end).strip(" \n")
         if piece.text:
-            pieces.append(piece)
+            pieces.append((piece, _paragraph_context(group.text, start)))
     return pieces
+
+
+def _paragraph_context(text: str, position: int) -> str:
+    """The opening time phrase of the paragraph holding `position`: "1-7月" in "1-7月，全省投资…"."""
+    paragraph_start = text.rfind("\n", 0, position) + 1
+    match = _TIME_LEAD.match(text, paragraph_start)
+    return match.group(1) if match else ""
 
 
 def _inside_number(text: str, boundary: int) -> bool:

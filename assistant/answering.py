@@ -1,0 +1,224 @@
+"""From retrieved passages to a short answer whose every claim cites a minimal span.
+
+No language model: the answer is composed from the evidence sentences and clauses themselves, so a
+figure is never rewritten. Scope decides between passages and decides when to refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .evidence import TermWeights, Topic, Unit, scope_fit, split_units, unit_score
+from .question import ParsedQuestion
+from .retrieval.retriever import Hit, Retriever
+from .scope import Scope
+
+CANDIDATES = 30
+MIN_COVERAGE = 0.5
+LIST_MAX_SENTENCES = 10
+LIST_MAX_CHARS = 520
+_ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
+
+Ranked = list[tuple[Hit, list[Unit], float]]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before it becomes the contract's Answer: text with [n] markers and the cited units."""
+
+    text: str
+    refused: bool
+    cited: tuple[Unit, ...]
+    retrieved: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    show_nearest: bool
+
+
+class Answerer:
+    def __init__(self, retriever: Retriever, weights: TermWeights, top_k: int) -> None:
+        self._retriever = retriever
+        self._weights = weights
+        self._top_k = top_k
+
+    def retrieve(self, question: ParsedQuestion) -> Ranked:
+        """Passages ranked by fused retrieval score and by how well their best unit answers, in scope."""
+        topic = self._weights.topic(question.variants)
+        hits = self._retriever.search(question.search_text, question.canonical, CANDIDATES)
+        ranked = []
+        for hit in hits:
+            units = split_units(hit.chunk)
+            best = max((unit_score(question, u, topic, self._weights, hit.score) for u in units), default=0.0)
+            ranked.append((hit, units, 0.5 * hit.score + best))
+        ranked.sort(key=lambda item: -item[2])
+        return ranked
+
+    def answer(self, question: ParsedQuestion, ranked: Ranked) -> Draft:
+        top = ranked[: self._top_k]
+        retrieved = tuple(hit for hit, _, _ in top)
+        topic = self._weights.topic(question.variants)
+        if not top or topic.empty:
+            return Draft("文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。", True, (), retrieved)
+        scored = sorted(
+            ((unit_score(question, unit, topic, self._weights, hit.score), unit) for hit, units, _ in top for unit in units),
+            key=lambda item: -item[0],
+        )
+        if question.intent == "compare":
+            draft = self._compare(question, topic, scored, retrieved)
+            if draft is not None:
+                return draft
+        best = scored[0][1]
+        refusal = self._refusal(question, topic, best)
+        if refusal is not None:
+            return refusal_draft(refusal, best, retrieved)
+        if question.intent in ("list", "policy"):
+            return compose(self._list_units(best, scored, topic, question.intent), retrieved, one_label=True)
+        return compose([best], retrieved)
+
+    def _refusal(self, question: ParsedQuestion, topic: Topic, best: Unit) -> Refusal | None:
+        scope = question.scope
+        coverage = self._weights.coverage(topic, best.context_text)
+        for province in sorted(scope.provinces):
+            if province not in best.scope.text or coverage < MIN_COVERAGE:
+                return Refusal(f"文档只涉及湖南省的情况，没有{province}的相关内容。", False)
+        for place in sorted(scope.places):
+            if place not in best.scope.text:
+                return Refusal(f"文档中没有{place}这方面的内容。", False)
+        if coverage < MIN_COVERAGE:
+            return Refusal("文档中未找到与该问题直接相关的内容。", False)
+        for year in sorted(scope.years):
+            if best.scope.years and year not in best.scope.years:
+                return Refusal(f"文档中没有{year}年的这项数据。", True)
+        asked = {p for p in scope.periods if _ASKABLE_PERIOD.search(p)}
+        if asked and not asked & best.scope.periods:
+            wants_target = scope.target and not scope.actual
+            if not (wants_target and best.scope.plan) and not (asked == {"全年"} and not best.scope.plan):
+                return Refusal(f"文档中没有{'、'.join(sorted(asked))}的这项数据。", True)
+        if scope.actual and not scope.target and best.scope.plan:
+            return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
+        return None
+
+    def _list_units(self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str) -> list[Unit]:
+        """For a list: the sentences of the best section that carry items, in document order."""
+        section = best.chunk.section
+        section_covers = self._weights.coverage(topic, " ".join(section[1:])) >= MIN_COVERAGE
+        sentences = [u for _, u in scored if u.level == "sentence" and u.chunk.section == section]
+        if section_covers and intent == "list":
+            candidates = sorted({(u.chunk.start, u.start): u for u in sentences}.values(), key=_position)
+        else:
+            threshold = 0.7 * scored[0][0]
+            candidates = [u for s, u in scored if u.level == "sentence" and u.chunk.section == section and s >= threshold]
+        chosen = [best if best.level == "sentence" else _sentence_of(best)]
+        for unit in candidates:
+            if len(chosen) >= LIST_MAX_SENTENCES or sum(len(u.text) for u in chosen) + len(unit.text) > LIST_MAX_CHARS:
+                break
+            if _is_heading_only(unit) or any(_same_place(unit, other) for other in chosen):
+                continue
+            chosen.append(unit)
+        if len(chosen) > 1:
+            chosen = [u for u in chosen if not _is_heading_only(u)] or chosen
+        return sorted(chosen, key=_position)
+
+    def _compare(self, question: ParsedQuestion, topic: Topic, scored, retrieved) -> Draft | None:
+        anchors = compare_anchors(question.scope)
+        if len(anchors) < 2:
+            return None
+        picked: list[Unit] = []
+        missing: list[str] = []
+        for label, anchor in anchors:
+            candidates = [
+                (score + scope_fit(anchor, unit.scope) - scope_fit(question.scope, unit.scope), unit)
+                for score, unit in scored
+                if _fits(anchor, unit) and not any(_same_place(unit, p) for p in picked)
+            ]
+            best = max(candidates, key=lambda item: item[0])[1] if candidates else None
+            if best is None or self._weights.coverage(topic, best.context_text) < MIN_COVERAGE:
+                missing.append(label)
+                continue
+            picked.append(best)
+        if not picked:
+            return None
+        draft = compose(picked, retrieved)
+        if missing:
+            return Draft(draft.text + f"文档中没有{'、'.join(missing)}的对应数据。", False, draft.cited, retrieved)
+        return draft
+
+
+def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
+    """The facts a comparison needs: the target, each period, or each year the question names."""
+    anchors: list[tuple[str, Scope]] = []
+    latest = frozenset({max(scope.years)}) if scope.years else frozenset()
+    if scope.target:
+        anchors.append(("目标", Scope(years=latest, target=True)))
+    periods = sorted(p for p in scope.periods if _ASKABLE_PERIOD.search(p) and p != "全年")
+    for period in periods:
+        anchors.append((period, Scope(periods=frozenset({period}), actual=True)))
+    if not periods:
+        if scope.target and len(scope.years) <= 1:
+            anchors.append(("实际进展", Scope(years=latest or frozenset({2025}), actual=True)))
+        elif not scope.target:
+            anchors.extend((f"{y}年", Scope(years=frozenset({y}))) for y in sorted(scope.years))
+    return anchors
+
+
+def _fits(anchor: Scope, unit: Unit) -> bool:
+    scope = unit.scope
+    if anchor.target:
+        return scope.plan and (not anchor.years or bool(anchor.years & scope.years))
+    if anchor.actual and scope.plan:
+        return False
+    if anchor.periods and not anchor.periods & scope.periods:
+        return False
+    return not anchor.years or bool(anchor.years & scope.years)
+
+
+def _position(unit: Unit) -> tuple[str, int, int]:
+    return (unit.chunk.doc, unit.chunk.start, unit.start)
+
+
+def _sentence_of(unit: Unit) -> Unit:
+    return Unit(unit.chunk, unit.sentence_start, unit.sentence_end, "sentence", unit.sentence_start, unit.sentence_end)
+
+
+def _same_place(a: Unit, b: Unit) -> bool:
+    """Whether two units overlap in the original text."""
+    (a_start, a_end), (b_start, b_end) = a.original_span, b.original_span
+    return a.chunk.doc == b.chunk.doc and a_start < b_end and b_start < a_end
+
+
+def _is_heading_only(unit: Unit) -> bool:
+    """A sentence that only repeats its section's lead phrase ("大力提振消费。")."""
+    return unit.text.rstrip("。；，") in unit.chunk.section
+
+
+def scope_label(unit: Unit) -> str:
+    """What the evidence is about when its own words do not say it: "2024年", "2025年目标", "1-7月"."""
+    scope = unit.scope
+    sentence = unit.sentence
+    if scope.periods and scope.inherited_period:
+        return sorted(scope.periods)[0]
+    if scope.years and not scope.inferred_year and not re.search(r"20\d{2}年", sentence):
+        return f"{max(scope.years)}年" + ("目标" if scope.plan else "")
+    return ""
+
+
+def compose(units: list[Unit], retrieved: tuple[Hit, ...], one_label: bool = False) -> Draft:
+    parts = []
+    for number, unit in enumerate(units, start=1):
+        label = scope_label(unit) if (number == 1 or not one_label) else ""
+        body = unit.text.rstrip("。；;，,：:")
+        parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
+    return Draft("；".join(parts) + "。", False, tuple(units), retrieved)
+
+
+def refusal_draft(refusal: Refusal, nearest: Unit, retrieved: tuple[Hit, ...]) -> Draft:
+    if not refusal.show_nearest:
+        return Draft(refusal.message, True, (), retrieved)
+    label = scope_label(nearest)
+    body = nearest.text.rstrip("。；;，,：:")
+    nearest_text = f"{label}，{body}" if label else body
+    return Draft(f"{refusal.message}文档中最接近的内容是：{nearest_text}[1]。", True, (nearest,), retrieved)

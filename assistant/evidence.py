@@ -1,0 +1,270 @@
+"""Evidence: the sentences and clauses of retrieved passages, their scope, and how well they answer."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from .chunking import Chunk
+from .question import ParsedQuestion
+from .scope import Scope, detect_scope, section_is_plan, section_year
+
+_SENTENCE_END = "。！？!?\n"
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|全年|\d+(?:\.\d+)?%?")
+_STOP_PHRASES_LONG = ("是多少", "有哪些", "是什么", "了多少", "怎么样", "多少", "什么", "哪些")
+_STOP_PHRASES = (
+    "是多少", "多少", "是什么", "什么", "有哪些", "哪些", "请问", "情况", "怎么样", "怎么", "如何", "怎样",
+    "是否", "有没有", "分别", "实际", "目标", "完成", "了多少", "一下", "介绍", "主要", "全省", "湖南省",
+    "湖南", "我省", "具体", "报告", "提到", "文件", "里面", "文档", "计划", "预期", "要求", "相比", "对比",
+    "比较", "达到", "多大", "多高", "哪个", "哪里", "哪天", "时候", "今年", "去年", "举措", "措施", "做了",
+    "工作", "方面", "呢", "吗", "的", "了", "年", "月", "是", "有", "和", "与", "及",
+)
+_NUMBER = re.compile(r"\d")
+_PERIOD = re.compile(r"-|半年|季度")
+_RANGE_PERIOD = re.compile(r"-|半年")
+_QUESTION_WORDS = {
+    "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
+    "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
+}
+_STOP_WORDS = set(_STOP_PHRASES) | {
+    "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
+    "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
+    "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
+    "时候", "何时", "哪些方面", "怎么", "如何", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
+}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, a part of a sentence (between ；) or a clause (between ，) of a chunk."""
+
+    chunk: Chunk
+    start: int  # cleaned offsets within chunk.text
+    end: int
+    level: str  # "sentence", "part" or "clause"
+    sentence_start: int
+    sentence_end: int
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+    @property
+    def sentence(self) -> str:
+        return self.chunk.text[self.sentence_start : self.sentence_end]
+
+    @property
+    def original_span(self) -> tuple[int, int]:
+        return self.chunk.clean.original_span(self.start, self.end)
+
+    @cached_property
+    def scope(self) -> "UnitScope":
+        return unit_scope(self)
+
+    @property
+    def context_text(self) -> str:
+        """The unit's sentence with what scopes it: section headings and the paragraph's time phrase."""
+        return " ".join(self.chunk.section[1:]) + " " + self.chunk.context + " " + self.sentence
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    years: frozenset[int]
+    periods: frozenset[str]
+    plan: bool  # a target or plan rather than an outcome
+    text: str  # the text a place must be named in (sentence, context, section)
+    #: the years were only inferred from the document's date, not written in the text or its heading
+    inferred_year: bool = False
+    #: the period comes from the paragraph's opening phrase, not from the unit's own sentence
+    inherited_period: bool = False
+
+
+def split_units(chunk: Chunk) -> list[Unit]:
+    units: list[Unit] = []
+    text = chunk.text
+    for s_start, s_end in _spans(text, 0, len(text), _SENTENCE_END):
+        units.append(Unit(chunk, s_start, s_end, "sentence", s_start, s_end))
+        parts = _spans(text, s_start, s_end, "；;")
+        for p_start, p_end in parts:
+            if len(parts) > 1:
+                units.append(Unit(chunk, p_start, p_end, "part", s_start, s_end))
+            clauses = _spans(text, p_start, p_end, "，,：:")
+            if len(clauses) > 1:
+                units.extend(Unit(chunk, c_start, c_end, "clause", s_start, s_end) for c_start, c_end in clauses)
+    return units
+
+
+def _spans(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]:
+    """Pieces of text[start:end] ending at (and including) a stop character, trimmed of spaces/punctuation."""
+    spans = []
+    piece_start = start
+    for i in range(start, end):
+        if text[i] in stops:
+            spans.append((piece_start, i + 1))
+            piece_start = i + 1
+    if piece_start < end:
+        spans.append((piece_start, end))
+    trimmed = []
+    for a, b in spans:
+        while a < b and text[a] in " \n":
+            a += 1
+        while b > a and text[b - 1] in " \n，,；;：:":
+            b -= 1
+        if b - a >= 2:
+            trimmed.append((a, b))
+    return trimmed
+
+
+def unit_scope(unit: Unit) -> UnitScope:
+    chunk = unit.chunk
+    headings = " ".join(chunk.section[1:])
+    own = detect_scope(unit.text)
+    sentence = detect_scope(unit.sentence)
+    years = own.years or sentence.years
+    periods = frozenset(p for p in own.periods if _PERIOD.search(p))
+    periods = periods or frozenset(p for p in sentence.periods if _RANGE_PERIOD.search(p))
+    inherited = False
+    if not periods and chunk.context:
+        periods = frozenset(p for p in detect_scope(chunk.context).periods if _RANGE_PERIOD.search(p))
+        inherited = bool(periods)
+        years = years or detect_scope(chunk.context).years
+    plan = section_is_plan(headings) and not re.search(r"20\d{2}年是|过去一年", unit.sentence)
+    inferred = False
+    if not years:
+        year = section_year(headings)
+        if year:
+            years = frozenset({year})
+        else:
+            year = section_year(chunk.section[0])
+            years, inferred = (frozenset({year}), True) if year else (frozenset(), False)
+    return UnitScope(
+        years=years,
+        periods=periods,
+        plan=plan,
+        text=unit.sentence + chunk.context + " ".join(chunk.section),
+        inferred_year=inferred,
+        inherited_period=inherited,
+    )
+
+
+class TermWeights:
+    """How informative a question's words are, from how many passages contain them."""
+
+    def __init__(self, chunks: tuple[Chunk, ...]) -> None:
+        self._texts = [chunk.indexed_text(True) for chunk in chunks]
+        self._count = max(len(chunks), 1)
+        self._weights: dict[str, float] = {}
+
+    def weight(self, term: str) -> float:
+        if term not in self._weights:
+            frequency = sum(1 for text in self._texts if term in text)
+            if frequency == 0 and len(term) >= 3:
+                # A compound the passages never write whole: as informative as its rarest bigram.
+                frequency = min(sum(1 for text in self._texts if gram in text) for gram in _bigrams(term))
+            self._weights[term] = math.log(1 + self._count / (frequency + 0.5))
+        return self._weights[term]
+
+    def content_terms(self, text: str) -> list[str]:
+        """The question's topic words: jieba words minus question words, years, periods and numbers."""
+        text = _TIME_WORDS.sub(" ", text)
+        for phrase in _STOP_PHRASES_LONG:
+            text = text.replace(phrase, " ")
+        words = [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
+        terms = [w for w in words if w not in _STOP_WORDS]
+        # A question made only of generic words ("报告是谁作的") is about those words.
+        return list(dict.fromkeys(terms or words))
+
+    def topic(self, variants: tuple[str, ...]) -> "Topic":
+        return Topic(tuple(tuple(self.content_terms(v)) for v in variants))
+
+    def coverage(self, topic: "Topic", text: str) -> float:
+        """Weighted share of the topic's words the text contains (the best of the topic's variants)."""
+        best = 0.0
+        for terms in topic.alternatives:
+            total = sum(self.weight(t) for t in terms)
+            if total <= 0:
+                continue
+            found = sum(self.weight(t) * _credit(t, text) for t in terms)
+            best = max(best, found / total)
+        return best
+
+
+@dataclass(frozen=True)
+class Topic:
+    alternatives: tuple[tuple[str, ...], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.alternatives)
+
+
+def _credit(term: str, text: str) -> float:
+    if term in text:
+        return 1.0
+    if len(term) >= 3:
+        grams = _bigrams(term)
+        return 0.8 * sum(1 for gram in grams if gram in text) / len(grams)
+    return 0.0
+
+
+def _bigrams(term: str) -> list[str]:
+    return [term[i : i + 2] for i in range(len(term) - 1)] or [term]
+
+
+def _words(text: str) -> list[str]:
+    return _jieba().lcut(text, HMM=False)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def scope_fit(question: Scope, scope: UnitScope) -> float:
+    """How well a unit's scope fits the question's: positive fits, negative contradicts."""
+    fit = 0.0
+    if question.years:
+        if scope.years & question.years:
+            fit += 0.3
+        elif scope.years:
+            fit -= 0.6
+    asked_periods = {p for p in question.periods if "-" in p or "年" in p or "季度" in p}
+    if asked_periods:
+        if scope.periods & asked_periods:
+            fit += 0.3
+        elif scope.periods:
+            fit -= 0.5
+        else:
+            fit -= 0.15
+    elif scope.periods and not scope.inherited_period:
+        fit -= 0.1  # a quarter's or half-year's figure when the question asks about no period
+    if question.target and not question.actual:
+        fit += 0.2 if scope.plan else -0.1
+    elif question.actual and not question.target:
+        fit += -0.2 if scope.plan else 0.05
+    for place in question.places | question.provinces:
+        fit += 0.3 if place in scope.text else -0.8
+    return fit
+
+
+def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: TermWeights, prior: float) -> float:
+    own = weights.coverage(topic, unit.text)
+    context = weights.coverage(topic, unit.context_text)
+    score = 0.55 * own + 0.35 * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
+    if question.intent in ("figure", "compare"):
+        score += 0.12 if _NUMBER.search(unit.text) else -0.1
+        score -= 0.0015 * max(0, len(unit.text) - 40)
+    elif question.intent == "date":
+        score += 0.15 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.1
+    else:
+        score -= 0.0007 * max(0, len(unit.text) - 80)
+    return score

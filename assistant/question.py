@@ -1,0 +1,151 @@
+"""Understanding a question: validation, normalisation (numerals, relative time, abbreviations),
+intent and scope."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+from .glossary import load_glossary
+from .scope import Scope, detect_scope
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_PERCENT_WORDS = re.compile(rf"百分之([{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)")
+_NUMBER_WITH_UNIT = re.compile(
+    rf"([{_CN_DIGITS}]+点[{_CN_DIGITS}]+|[{_CN_DIGITS}]{{2,}})(?=万|亿|个百分点|公里|万人|亿元|亿斤|家|台|辆)"
+)
+_RANGE_WORDS = re.compile(rf"(?:前|头)([{_CN_DIGITS}\d]+)个月")
+_RANGE_VARIANTS = re.compile(rf"([{_CN_DIGITS}\d]{{1,2}})\s*(?:月)?\s*(?:至|到|—|–|~|～|－)\s*([{_CN_DIGITS}\d]{{1,2}})\s*月")
+
+INTENTS = ("compare", "list", "date", "entity", "figure", "policy")
+_INTENT_PATTERNS = {
+    "compare": re.compile(r"对比|相比|比较|分别|差距|相差|完成了多少|完成得|完成情况|进度|还差|高于还是低于|和.{1,12}比|与.{1,12}比|目标.{0,12}实际|实际.{0,12}目标"),
+    "list": re.compile(r"哪些|哪几|有什么|有啥|包括|列举|几项|都有|措施|举措|任务是|内容"),
+    "date": re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|什么时间|哪个月"),
+    "entity": re.compile(r"谁|哪个部门|哪位|哪家|什么部门|哪个单位|哪些单位|主持|出席|名称|叫什么|哪个城市|哪个地方|哪里|在哪"),
+    "figure": re.compile(r"多少|几[个家项万亿条次%]|几成|比例|占比|增速|增幅|增长|下降|规模|总额|总量|数量|金额|百分|排名|第几|多大|多高|多长|多快|率"),
+}
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as asked (empty, too long, not text)."""
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    original: str
+    normalized: str  # numerals as digits, relative time resolved
+    search_text: str  # normalized plus the written forms of abbreviations
+    canonical: str  # normalized with each abbreviation replaced by its written form
+    variants: tuple[str, ...]  # canonical, and the same with each other written form of an abbreviation
+    intent: str
+    scope: Scope
+
+
+def validate_question(text: object, max_chars: int = 2000) -> str | None:
+    """A Chinese message saying what is wrong with the question, or None when it can be asked."""
+    if not isinstance(text, str):
+        return "问题必须是文本。"
+    stripped = text.strip()
+    if not stripped:
+        return "请输入问题。"
+    if len(stripped) > max_chars:
+        return f"问题过长（{len(stripped)}字），请控制在{max_chars}字以内。"
+    if _CONTROL.search(stripped):
+        return "问题中含有无法识别的控制字符，请删除后重试。"
+    if not any(ch.isalnum() for ch in stripped):
+        return "问题只包含标点或符号，请用中文描述您想了解的内容。"
+    if not _CJK.search(stripped):
+        return "目前只支持中文提问，请用中文描述您的问题（例如：2024年全省粮食总产是多少？）。"
+    return None
+
+
+def parse_question(text: str, reference_year: int) -> ParsedQuestion:
+    normalized = normalize_question(text, reference_year)
+    return ParsedQuestion(
+        original=text,
+        normalized=normalized,
+        search_text=expand_abbreviations(normalized),
+        canonical=canonical_terms(normalized),
+        variants=term_variants(normalized),
+        intent=detect_intent(normalized),
+        scope=detect_scope(normalized),
+    )
+
+
+def normalize_question(text: str, reference_year: int) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"\s+", "", text)
+    text = _PERCENT_WORDS.sub(lambda m: _to_number(m.group(1)) + "%", text)
+    text = _NUMBER_WITH_UNIT.sub(lambda m: _to_number(m.group(1)), text)
+    text = _RANGE_WORDS.sub(lambda m: f"1-{_to_number(m.group(1))}月", text)
+    text = _RANGE_VARIANTS.sub(lambda m: f"{_to_number(m.group(1))}-{_to_number(m.group(2))}月", text)
+    relative = {
+        "今年": reference_year, "本年度": reference_year, "本年": reference_year, "当年": reference_year,
+        "去年": reference_year - 1, "上一年": reference_year - 1, "上年": reference_year - 1,
+        "前年": reference_year - 2, "明年": reference_year + 1, "下一年": reference_year + 1,
+    }
+    for word, year in relative.items():
+        text = re.sub(rf"{word}(?!度)", f"{year}年", text) if word != "本年度" else text.replace(word, f"{year}年")
+    text = re.sub(r"(20\d{2})年年", r"\1年", text)
+    text = re.sub(r"(?<!\d)(\d{2})年", lambda m: f"20{m.group(1)}年" if 15 <= int(m.group(1)) <= 35 else m.group(0), text)
+    return text
+
+
+def expand_abbreviations(text: str) -> str:
+    lowered = text.lower()
+    additions = [form for term, forms in load_glossary().expand.items() if term in lowered for form in forms]
+    return text if not additions else text + " " + " ".join(dict.fromkeys(additions))
+
+
+def canonical_terms(text: str) -> str:
+    for term, forms in sorted(load_glossary().expand.items(), key=lambda item: -len(item[0])):
+        if term in text.lower() and forms[0] not in text:
+            text = re.sub(re.escape(term), forms[0], text, flags=re.IGNORECASE)
+    return text
+
+
+def term_variants(text: str) -> tuple[str, ...]:
+    """The question with each abbreviation written out in each of its forms (a few texts at most)."""
+    variants = [text]
+    for term, forms in sorted(load_glossary().expand.items(), key=lambda item: -len(item[0])):
+        if term not in text.lower():
+            continue
+        expanded = []
+        for variant in variants:
+            expanded.append(variant)
+            for form in forms:
+                if form not in variant:
+                    expanded.append(re.sub(re.escape(term), form, variant, flags=re.IGNORECASE))
+        variants = expanded[:8]
+    return tuple(dict.fromkeys(variants))
+
+
+def detect_intent(text: str) -> str:
+    for intent in ("compare", "date", "entity", "list", "figure"):
+        if _INTENT_PATTERNS[intent].search(text):
+            if intent == "compare" and not _two_anchors(text) and not re.search(r"对比|相比|比较|分别|差距|相差|还差|完成", text):
+                continue
+            return intent
+    return "policy"
+
+
+def _two_anchors(text: str) -> bool:
+    scope = detect_scope(text)
+    anchors = len(scope.years) + len(scope.periods) + (1 if scope.target else 0)
+    return anchors >= 2
+
+
+def _to_number(words: str) -> str:
+    if words.isdigit():
+        return words
+    try:
+        value = cn2an.cn2an(words, "smart")
+    except (ValueError, KeyError):
+        return words
+    return f"{value:g}" if isinstance(value, float) else str(value)

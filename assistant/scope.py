@@ -1,0 +1,74 @@
+"""Scope: the year, period, target-or-actual and place a question asks about, or a passage speaks of."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .glossary import load_glossary
+
+_YEAR = re.compile(r"(20\d{2})年")
+_RANGE = re.compile(r"(\d{1,2})\s*-\s*(\d{1,2})\s*月")
+_QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
+_MONTH = re.compile(r"(?<![\d-])(\d{1,2})月(?:份)?(?!\d|-|\s*\d+日)")
+_TARGET = re.compile(r"目标|预期|计划|力争|任务|打算|要求|安排|部署|确保")
+_ACTUAL = re.compile(r"实际|完成了|完成得|实现了|达到了|进度|执行|已经|情况如何|怎么样了")
+_QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass(frozen=True)
+class Scope:
+    years: frozenset[int] = frozenset()
+    periods: frozenset[str] = frozenset()  # "1-7月", "上半年", "三季度", "全年", "8月"
+    target: bool = False
+    actual: bool = False
+    provinces: frozenset[str] = frozenset()  # other provinces named
+    places: frozenset[str] = frozenset()  # cities and counties of the province named
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.years or self.periods or self.provinces or self.places)
+
+
+#: A period named only as the yardstick of a comparison ("与上半年持平", "高于一季度") is not the scope.
+_COMPARED_WITH = re.compile(
+    r"(?:与|比|较|同|高于|低于|快于|慢于|超过|追平)(?:去年同期|上年同期|上半年|下半年|[一二三四]季度|全国(?:平均水平|平均)?)"
+)
+
+
+def detect_scope(text: str) -> Scope:
+    glossary = load_glossary()
+    text = _COMPARED_WITH.sub("", text)
+    periods: set[str] = set()
+    for first, last in _RANGE.findall(text):
+        periods.add("上半年" if (first, last) == ("1", "6") else f"{int(first)}-{int(last)}月")
+    if "上半年" in text:
+        periods.add("上半年")
+    if "下半年" in text:
+        periods.add("下半年")
+    for quarter in _QUARTER.findall(text):
+        periods.add(f"{_QUARTER_NUMBER[quarter]}季度")
+    if re.search(r"全年|一整年", text):
+        periods.add("全年")
+    for month in _MONTH.findall(text):
+        periods.add(f"{int(month)}月")
+    provinces = {p for p in glossary.provinces if p in text}
+    places = {p for p in glossary.local_places if p in text}
+    return Scope(
+        years=frozenset(int(y) for y in _YEAR.findall(text)),
+        periods=frozenset(periods),
+        target=bool(_TARGET.search(text)),
+        actual=bool(_ACTUAL.search(text)),
+        provinces=frozenset(provinces),
+        places=frozenset(places),
+    )
+
+
+def section_year(section_label: str) -> int | None:
+    """The year a section is about, from its heading ("一、2024年工作回顾" -> 2024)."""
+    years = _YEAR.findall(section_label)
+    return int(years[-1]) if years else None
+
+
+def section_is_plan(section_label: str) -> bool:
+    return bool(re.search(r"关于20\d{2}年工作|目标|计划|全面加强政府自身建设", section_label))
