@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .evidence import TermWeights, Topic, Unit, scope_fit, split_units, unit_score
+from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, unit_score
 from .question import ParsedQuestion
 from .retrieval.retriever import Hit, Retriever
 from .scope import Scope
@@ -68,7 +68,16 @@ class Answerer:
             key=lambda item: -item[0],
         )
         if question.intent == "compare":
-            draft = self._compare(question, topic, scored, retrieved)
+            # A comparison needs one fact per side: look for each among all candidates, not just the top few.
+            wide = sorted(
+                (
+                    (unit_score(question, unit, topic, self._weights, hit.score), unit)
+                    for hit, units, _ in ranked[: 3 * self._top_k]
+                    for unit in units
+                ),
+                key=lambda item: -item[0],
+            )
+            draft = self._compare(question, topic, wide, ranked)
             if draft is not None:
                 return draft
         best = scored[0][1]
@@ -100,6 +109,8 @@ class Answerer:
                 return Refusal(f"文档中没有{'、'.join(sorted(asked))}的这项数据。", True)
         if scope.actual and not scope.target and best.scope.plan:
             return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
+        if not meets_expectation(question, best.text):
+            return Refusal("文档中没有给出这项的具体数值。", True)
         return None
 
     def _list_units(self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str) -> list[Unit]:
@@ -123,7 +134,7 @@ class Answerer:
             chosen = [u for u in chosen if not _is_heading_only(u)] or chosen
         return sorted(chosen, key=_position)
 
-    def _compare(self, question: ParsedQuestion, topic: Topic, scored, retrieved) -> Draft | None:
+    def _compare(self, question: ParsedQuestion, topic: Topic, scored, ranked: Ranked) -> Draft | None:
         anchors = compare_anchors(question.scope)
         if len(anchors) < 2:
             return None
@@ -142,6 +153,7 @@ class Answerer:
             picked.append(best)
         if not picked:
             return None
+        retrieved = _retrieved_with(picked, ranked, self._top_k)
         draft = compose(picked, retrieved)
         if missing:
             return Draft(draft.text + f"文档中没有{'、'.join(missing)}的对应数据。", False, draft.cited, retrieved)
@@ -149,20 +161,30 @@ class Answerer:
 
 
 def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
-    """The facts a comparison needs: the target, each period, or each year the question names."""
+    """The facts a comparison needs: the target, each period, each other year the question names."""
     anchors: list[tuple[str, Scope]] = []
-    latest = frozenset({max(scope.years)}) if scope.years else frozenset()
-    if scope.target:
-        anchors.append(("目标", Scope(years=latest, target=True)))
+    years = sorted(scope.years)
+    latest = years[-1] if years else None
     periods = sorted(p for p in scope.periods if _ASKABLE_PERIOD.search(p) and p != "全年")
+    if scope.target:
+        anchors.append(("目标", Scope(years=frozenset({latest}) if latest else frozenset(), target=True)))
     for period in periods:
         anchors.append((period, Scope(periods=frozenset({period}), actual=True)))
-    if not periods:
-        if scope.target and len(scope.years) <= 1:
-            anchors.append(("实际进展", Scope(years=latest or frozenset({2025}), actual=True)))
-        elif not scope.target:
-            anchors.extend((f"{y}年", Scope(years=frozenset({y}))) for y in sorted(scope.years))
+    covered = {latest} if (periods or scope.target) and latest else set()
+    for year in years:
+        if year not in covered:
+            anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=True)))
+    if len(anchors) == 1 and scope.target:
+        anchors.append(("实际进展", Scope(years=frozenset({latest or 2025}), actual=True)))
     return anchors
+
+
+def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit, ...]:
+    """The top passages, making room for any passage a cited unit comes from."""
+    hits = [hit for hit, _, _ in ranked]
+    needed = [hit for hit in hits if any(unit.chunk.id == hit.chunk.id for unit in units)]
+    chosen = needed + [hit for hit in hits if hit not in needed][: max(0, top_k - len(needed))]
+    return tuple(sorted(chosen, key=hits.index))
 
 
 def _fits(anchor: Scope, unit: Unit) -> bool:

@@ -24,12 +24,14 @@ _STOP_PHRASES = (
 )
 _NUMBER = re.compile(r"\d")
 _PERIOD = re.compile(r"-|半年|季度")
+_CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
 _RANGE_PERIOD = re.compile(r"-|半年")
 _QUESTION_WORDS = {
     "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
     "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
 }
 _STOP_WORDS = set(_STOP_PHRASES) | {
+    "亿元", "万元", "元", "亿斤", "万人", "公里", "万亩", "百分点", "个百分点", "万家", "万辆", "万台", "具体",
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
     "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
@@ -66,8 +68,12 @@ class Unit:
 
     @property
     def context_text(self) -> str:
-        """The unit's sentence with what scopes it: section headings and the paragraph's time phrase."""
-        return " ".join(self.chunk.section[1:]) + " " + self.chunk.context + " " + self.sentence
+        """The unit's sentence with what scopes it: the document, headings and the paragraph's time phrase.
+
+        A very short sentence (a line of a report's header block) is read with its whole passage.
+        """
+        sentence = self.sentence if len(self.sentence) >= 16 else self.chunk.text
+        return " ".join(self.chunk.section) + " " + self.chunk.context + " " + sentence
 
 
 @dataclass(frozen=True)
@@ -91,10 +97,21 @@ def split_units(chunk: Chunk) -> list[Unit]:
         for p_start, p_end in parts:
             if len(parts) > 1:
                 units.append(Unit(chunk, p_start, p_end, "part", s_start, s_end))
-            clauses = _spans(text, p_start, p_end, "，,：:")
+            clauses = _merge_continuations(text, _spans(text, p_start, p_end, "，,：:"))
             if len(clauses) > 1:
                 units.extend(Unit(chunk, c_start, c_end, "clause", s_start, s_end) for c_start, c_end in clauses)
     return units
+
+
+def _merge_continuations(text: str, clauses: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A clause that only goes on about the previous clause's figure ("同比增长3.6%") joins it."""
+    merged: list[tuple[int, int]] = []
+    for start, end in clauses:
+        if merged and _CONTINUATION.match(text, start):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _spans(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]:
@@ -256,10 +273,26 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
     return fit
 
 
+def meets_expectation(question: ParsedQuestion, text: str) -> bool:
+    """Whether the text holds the kind of answer asked for: a number, in the unit asked, a share…"""
+    expected = question.expects
+    if expected.number and not _NUMBER.search(text):
+        return False
+    if expected.unit and not re.search(r"\d[\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit), text):
+        return False
+    if expected.percent and not re.search(r"%|％|百分点|\d+成|翻番|倍", text):
+        return False
+    if expected.share and not re.search(r"占|比重|比例|率", text):
+        return False
+    return True
+
+
 def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: TermWeights, prior: float) -> float:
     own = weights.coverage(topic, unit.text)
     context = weights.coverage(topic, unit.context_text)
     score = 0.55 * own + 0.35 * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
+    if not meets_expectation(question, unit.text):
+        score -= 0.3
     if question.intent in ("figure", "compare"):
         score += 0.12 if _NUMBER.search(unit.text) else -0.1
         score -= 0.0015 * max(0, len(unit.text) - 40)

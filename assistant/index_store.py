@@ -69,6 +69,7 @@ def expected_identity(settings: Settings, documents: tuple[Document, ...], model
 
 def chunking_settings(settings: Settings) -> dict[str, object]:
     return {
+        "code": _chunking_code_version(),
         "recipe": settings.chunking,
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
@@ -147,6 +148,16 @@ def build(
     )
     write_text_atomic(index_dir / MANIFEST, json.dumps(asdict(manifest), ensure_ascii=False, indent=2))
     return LoadedIndex(tuple(chunks), embeddings, dense, manifest, status=f"built ({reason})", embedded_now=embedded_now)
+
+
+def _chunking_code_version() -> str:
+    """A hash of the code that turns documents into passages: changing it makes the index stale."""
+    from . import chunking, cleaning, structure
+
+    digest = hashlib.sha256()
+    for module in (cleaning, structure, chunking):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _save_npy(path: Path, array: np.ndarray) -> None:

@@ -32,6 +32,38 @@ _INTENT_PATTERNS = {
 }
 
 
+_MEASURE_UNITS = (
+    "平方米", "万亩", "亿斤", "亿元", "万元", "万人次", "人次", "万人", "公里", "千瓦", "万千瓦", "万户", "万家", "万辆",
+    "万台", "个", "家", "项", "人", "元", "亩", "辆", "台", "起", "所", "张", "套", "条", "次", "场", "批", "对", "列",
+)
+_ASKS_AMOUNT = re.compile(r"(?:多少|几)(" + "|".join(sorted(_MEASURE_UNITS, key=len, reverse=True)) + ")")
+_ASKS_NUMBER = re.compile(r"多少|几[个家项万亿条次人所张套场批对列%]|第几|几成|多大|多高|多长")
+_ASKS_PERCENT = re.compile(r"增速|增幅|增长(?:了)?(?:多少|几)|下降(?:了)?(?:多少|几)|百分之|百分比|比重|占比|率是|率为|率多少|率有多")
+_ASKS_SHARE = re.compile(r"比重|占比|占.{0,12}(?:多少|几成|比例)")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What kind of answer the question asks for, so that a passage without it is not taken for one."""
+
+    number: bool = False
+    unit: str | None = None
+    percent: bool = False
+    share: bool = False
+
+
+def expectation(text: str, intent: str) -> Expectation:
+    if intent not in ("figure",):
+        return Expectation()
+    amount = _ASKS_AMOUNT.search(text)
+    return Expectation(
+        number=bool(_ASKS_NUMBER.search(text)),
+        unit=amount.group(1) if amount and len(amount.group(1)) >= 2 else None,
+        percent=bool(_ASKS_PERCENT.search(text)) and not amount,
+        share=bool(_ASKS_SHARE.search(text)),
+    )
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as asked (empty, too long, not text)."""
 
@@ -45,6 +77,7 @@ class ParsedQuestion:
     variants: tuple[str, ...]  # canonical, and the same with each other written form of an abbreviation
     intent: str
     scope: Scope
+    expects: Expectation
 
 
 def validate_question(text: object, max_chars: int = 2000) -> str | None:
@@ -67,14 +100,16 @@ def validate_question(text: object, max_chars: int = 2000) -> str | None:
 
 def parse_question(text: str, reference_year: int) -> ParsedQuestion:
     normalized = normalize_question(text, reference_year)
+    intent = detect_intent(normalized)
     return ParsedQuestion(
         original=text,
         normalized=normalized,
         search_text=expand_abbreviations(normalized),
         canonical=canonical_terms(normalized),
         variants=term_variants(normalized),
-        intent=detect_intent(normalized),
+        intent=intent,
         scope=detect_scope(normalized),
+        expects=expectation(normalized, intent),
     )
 
 
@@ -127,6 +162,8 @@ def term_variants(text: str) -> tuple[str, ...]:
 
 
 def detect_intent(text: str) -> str:
+    if _two_anchors(text):
+        return "compare"
     for intent in ("compare", "date", "entity", "list", "figure"):
         if _INTENT_PATTERNS[intent].search(text):
             if intent == "compare" and not _two_anchors(text) and not re.search(r"对比|相比|比较|分别|差距|相差|还差|完成", text):
