@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, unit_score
 from .question import ParsedQuestion
 from .retrieval.retriever import Hit, Retriever
-from .scope import Scope
+from .scope import Scope, compare_anchors
 
 CANDIDATES = 30
 MIN_COVERAGE = 0.5
 LIST_MAX_SENTENCES = 10
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
+_NATIONAL = re.compile(r"^(?:请问)?(?:全国|国家|中国)(?!.*(?:湖南|全省|我省))")
 
 Ranked = list[tuple[Hit, list[Unit], float]]
 
@@ -67,6 +68,9 @@ class Answerer:
             ((unit_score(question, unit, topic, self._weights, hit.score), unit) for hit, units, _ in top for unit in units),
             key=lambda item: -item[0],
         )
+        out_of_scope = self._outside_corpus(question, scored[0][1])
+        if out_of_scope is not None:
+            return refusal_draft(out_of_scope, scored[0][1], retrieved)
         if question.intent == "compare":
             # A comparison needs one fact per side: look for each among all candidates, not just the top few.
             wide = sorted(
@@ -86,17 +90,32 @@ class Answerer:
             return refusal_draft(refusal, best, retrieved)
         if question.intent in ("list", "policy"):
             return compose(self._list_units(best, scored, topic, question.intent), retrieved, one_label=True)
+        if not meets_expectation(question, best.text):
+            # A target the documents state only in words ("进出口保稳提质"): say so, and give the words.
+            focus = self._focus(best, topic)
+            draft = compose([focus], retrieved)
+            return Draft("文档没有给出具体数值，只提出：" + draft.text, False, draft.cited, retrieved)
         return compose([best], retrieved)
+
+    def _outside_corpus(self, question: ParsedQuestion, best: Unit) -> Refusal | None:
+        """Another province, the whole country, or a place the evidence does not speak of."""
+        scope = question.scope
+        for province in sorted(scope.provinces):
+            if province not in best.scope.text:
+                return Refusal(f"文档只涉及湖南省的情况，没有{province}的相关内容。", False)
+        if _NATIONAL.search(question.normalized):
+            return Refusal("文档只涉及湖南省的情况，没有全国层面的这项数据。", False)
+        for place in sorted(scope.places):
+            if place not in best.scope.text:
+                return Refusal(f"文档中没有{place}这方面的内容。", False)
+        return None
 
     def _refusal(self, question: ParsedQuestion, topic: Topic, best: Unit) -> Refusal | None:
         scope = question.scope
         coverage = self._weights.coverage(topic, best.context_text)
         for province in sorted(scope.provinces):
-            if province not in best.scope.text or coverage < MIN_COVERAGE:
+            if coverage < MIN_COVERAGE:
                 return Refusal(f"文档只涉及湖南省的情况，没有{province}的相关内容。", False)
-        for place in sorted(scope.places):
-            if place not in best.scope.text:
-                return Refusal(f"文档中没有{place}这方面的内容。", False)
         if coverage < MIN_COVERAGE:
             return Refusal("文档中未找到与该问题直接相关的内容。", False)
         for year in sorted(scope.years):
@@ -109,9 +128,24 @@ class Answerer:
                 return Refusal(f"文档中没有{'、'.join(sorted(asked))}的这项数据。", True)
         if scope.actual and not scope.target and best.scope.plan:
             return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
-        if not meets_expectation(question, best.text):
-            return Refusal("文档中没有给出这项的具体数值。", True)
+        if not (scope.target and not scope.actual):
+            focus = self._focus(best, topic)
+            around = [u.text for u in split_units(best.chunk) if u.level == "clause" and _near(u, focus)]
+            unit = question.expects.unit
+            if not meets_expectation(question, best.text) or (
+                unit and not any(re.search(r"\d[\d.]*[万亿千百]?" + unit, text) for text in around or [focus.text])
+            ):
+                return Refusal("文档中没有给出这项的具体数值。", True)
         return None
+
+    def _focus(self, unit: Unit, topic: Topic) -> Unit:
+        """The clause of a unit that speaks of the question's topic most (the unit itself if it is one)."""
+        if unit.level == "clause":
+            return unit
+        clauses = [u for u in split_units(unit.chunk) if u.level == "clause" and unit.start <= u.start and u.end <= unit.end]
+        if not clauses:
+            return unit
+        return max(clauses, key=lambda c: (self._weights.coverage(topic, c.text), -c.start))
 
     def _list_units(self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str) -> list[Unit]:
         """For a list: the sentences of the best section that carry items, in document order."""
@@ -160,25 +194,6 @@ class Answerer:
         return draft
 
 
-def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
-    """The facts a comparison needs: the target, each period, each other year the question names."""
-    anchors: list[tuple[str, Scope]] = []
-    years = sorted(scope.years)
-    latest = years[-1] if years else None
-    periods = sorted(p for p in scope.periods if _ASKABLE_PERIOD.search(p) and p != "全年")
-    if scope.target:
-        anchors.append(("目标", Scope(years=frozenset({latest}) if latest else frozenset(), target=True)))
-    for period in periods:
-        anchors.append((period, Scope(periods=frozenset({period}), actual=True)))
-    covered = {latest} if (periods or scope.target) and latest else set()
-    for year in years:
-        if year not in covered:
-            anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=True)))
-    if len(anchors) == 1 and scope.target:
-        anchors.append(("实际进展", Scope(years=frozenset({latest or 2025}), actual=True)))
-    return anchors
-
-
 def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit, ...]:
     """The top passages, making room for any passage a cited unit comes from."""
     hits = [hit for hit, _, _ in ranked]
@@ -196,6 +211,13 @@ def _fits(anchor: Scope, unit: Unit) -> bool:
     if anchor.periods and not anchor.periods & scope.periods:
         return False
     return not anchor.years or bool(anchor.years & scope.years)
+
+
+def _near(unit: Unit, focus: Unit) -> bool:
+    """The focus clause itself or a clause right beside it in the same sentence."""
+    if unit.sentence_start != focus.sentence_start:
+        return False
+    return unit.start <= focus.end + 2 and focus.start <= unit.end + 2
 
 
 def _position(unit: Unit) -> tuple[str, int, int]:

@@ -23,6 +23,7 @@ _STOP_PHRASES = (
     "工作", "方面", "呢", "吗", "的", "了", "年", "月", "是", "有", "和", "与", "及",
 )
 _NUMBER = re.compile(r"\d")
+_DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 _PERIOD = re.compile(r"-|半年|季度")
 _CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
 _RANGE_PERIOD = re.compile(r"-|半年")
@@ -195,7 +196,11 @@ class TermWeights:
         return list(dict.fromkeys(terms or words))
 
     def topic(self, variants: tuple[str, ...]) -> "Topic":
-        return Topic(tuple(tuple(self.content_terms(v)) for v in variants))
+        """The question's words in each written form; a form whose words another form contains and
+        extends (the abbreviation's lone "增加值" beside "规模 工业 增加值") is dropped."""
+        alternatives = list(dict.fromkeys(tuple(self.content_terms(v)) for v in variants))
+        kept = [a for a in alternatives if not any(set(a) < set(b) for b in alternatives)]
+        return Topic(tuple(kept))
 
     def coverage(self, topic: "Topic", text: str) -> float:
         """Weighted share of the topic's words the text contains (the best of the topic's variants)."""
@@ -276,7 +281,7 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
 def meets_expectation(question: ParsedQuestion, text: str) -> bool:
     """Whether the text holds the kind of answer asked for: a number, in the unit asked, a share…"""
     expected = question.expects
-    if expected.number and not _NUMBER.search(text):
+    if expected.number and not _NUMBER.search(_DATES.sub("", text)):
         return False
     if expected.unit and not re.search(r"\d[\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit), text):
         return False

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import cn2an
 
 from .glossary import load_glossary
-from .scope import Scope, detect_scope
+from .scope import Scope, compare_anchors, detect_scope
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -32,11 +32,10 @@ _INTENT_PATTERNS = {
 }
 
 
-_MEASURE_UNITS = (
-    "平方米", "万亩", "亿斤", "亿元", "万元", "万人次", "人次", "万人", "公里", "千瓦", "万千瓦", "万户", "万家", "万辆",
-    "万台", "个", "家", "项", "人", "元", "亩", "辆", "台", "起", "所", "张", "套", "条", "次", "场", "批", "对", "列",
-)
-_ASKS_AMOUNT = re.compile(r"(?:多少|几)(" + "|".join(sorted(_MEASURE_UNITS, key=len, reverse=True)) + ")")
+#: Units whose absence from a passage means the passage does not hold the amount asked for. Counters
+#: (个, 家, 项…) are left out: documents count the same things with different ones.
+_MEASURE_UNITS = ("平方米", "亩", "斤", "元", "钱", "人", "公里", "千瓦", "吨", "辆", "台", "起", "户")
+_ASKS_AMOUNT = re.compile(r"(?:多少|几)(?:万|亿)?(" + "|".join(_MEASURE_UNITS) + ")(?!员|口|民|才)")
 _ASKS_NUMBER = re.compile(r"多少|几[个家项万亿条次人所张套场批对列%]|第几|几成|多大|多高|多长")
 _ASKS_PERCENT = re.compile(r"增速|增幅|增长(?:了)?(?:多少|几)|下降(?:了)?(?:多少|几)|百分之|百分比|比重|占比|率是|率为|率多少|率有多")
 _ASKS_SHARE = re.compile(r"比重|占比|占.{0,12}(?:多少|几成|比例)")
@@ -53,12 +52,12 @@ class Expectation:
 
 
 def expectation(text: str, intent: str) -> Expectation:
-    if intent not in ("figure",):
+    if intent not in ("figure", "compare"):
         return Expectation()
     amount = _ASKS_AMOUNT.search(text)
     return Expectation(
         number=bool(_ASKS_NUMBER.search(text)),
-        unit=amount.group(1) if amount and len(amount.group(1)) >= 2 else None,
+        unit=("元" if amount.group(1) == "钱" else amount.group(1)) if amount else None,
         percent=bool(_ASKS_PERCENT.search(text)) and not amount,
         share=bool(_ASKS_SHARE.search(text)),
     )
@@ -173,9 +172,7 @@ def detect_intent(text: str) -> str:
 
 
 def _two_anchors(text: str) -> bool:
-    scope = detect_scope(text)
-    anchors = len(scope.years) + len(scope.periods) + (1 if scope.target else 0)
-    return anchors >= 2
+    return len(compare_anchors(detect_scope(text))) >= 2
 
 
 def _to_number(words: str) -> str:

@@ -13,6 +13,7 @@ _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
 _MONTH = re.compile(r"(?<![\d-])(\d{1,2})月(?:份)?(?!\d|-|\s*\d+日)")
 _TARGET = re.compile(r"目标|预期|计划|力争|任务|打算|要求|安排|部署|确保")
 _ACTUAL = re.compile(r"实际|完成了|完成得|实现了|达到了|进度|执行|已经|情况如何|怎么样了")
+_COMPARABLE_PERIOD = re.compile(r"-|半年|季度|全年")
 _QUARTER_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -62,6 +63,25 @@ def detect_scope(text: str) -> Scope:
         provinces=frozenset(provinces),
         places=frozenset(places),
     )
+
+
+def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
+    """The facts a comparison needs: the target, each period, each other year the question names."""
+    anchors: list[tuple[str, Scope]] = []
+    years = sorted(scope.years)
+    latest = years[-1] if years else None
+    periods = sorted(p for p in scope.periods if _COMPARABLE_PERIOD.search(p) and p != "全年")
+    if scope.target:
+        anchors.append(("目标", Scope(years=frozenset({latest}) if latest else frozenset(), target=True)))
+    for period in periods:
+        anchors.append((period, Scope(periods=frozenset({period}), actual=True)))
+    covered = {latest} if (periods or scope.target) and latest else set()
+    for year in years:
+        if year not in covered:
+            anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=True)))
+    if len(anchors) == 1 and scope.target and scope.actual:
+        anchors.append(("实际进展", Scope(years=frozenset({latest}) if latest else frozenset(), actual=True)))
+    return anchors
 
 
 def section_year(section_label: str) -> int | None:
