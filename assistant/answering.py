@@ -7,7 +7,7 @@ figure is never rewritten. Scope decides between passages and decides when to re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, unit_score
 from .question import ParsedQuestion
@@ -15,11 +15,12 @@ from .retrieval.retriever import Hit, Retriever
 from .scope import Scope, compare_anchors
 
 CANDIDATES = 30
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.45
 LIST_MAX_SENTENCES = 10
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
-_NATIONAL = re.compile(r"^(?:请问)?(?:全国|国家|中国)(?!.*(?:湖南|全省|我省))")
+_MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
+_NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
 Ranked = list[tuple[Hit, list[Unit], float]]
 
@@ -72,19 +73,12 @@ class Answerer:
         if out_of_scope is not None:
             return refusal_draft(out_of_scope, scored[0][1], retrieved)
         if question.intent == "compare":
-            # A comparison needs one fact per side: look for each among all candidates, not just the top few.
-            wide = sorted(
-                (
-                    (unit_score(question, unit, topic, self._weights, hit.score), unit)
-                    for hit, units, _ in ranked[: 3 * self._top_k]
-                    for unit in units
-                ),
-                key=lambda item: -item[0],
-            )
-            draft = self._compare(question, topic, wide, ranked)
+            draft = self._compare(question, topic, ranked)
             if draft is not None:
                 return draft
         best = scored[0][1]
+        if best.level == "clause" and _MULTI_ASK.search(question.normalized):
+            best = _part_of(best)  # "分别增长多少", "多少…？排第几？": the figures travel together
         refusal = self._refusal(question, topic, best)
         if refusal is not None:
             return refusal_draft(refusal, best, retrieved)
@@ -130,7 +124,7 @@ class Answerer:
             return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
         if not (scope.target and not scope.actual):
             focus = self._focus(best, topic)
-            around = [u.text for u in split_units(best.chunk) if u.level == "clause" and _near(u, focus)]
+            around = [_part_of(focus).text]
             unit = question.expects.unit
             if not meets_expectation(question, best.text) or (
                 unit and not any(re.search(r"\d[\d.]*[万亿千百]?" + unit, text) for text in around or [focus.text])
@@ -168,16 +162,25 @@ class Answerer:
             chosen = [u for u in chosen if not _is_heading_only(u)] or chosen
         return sorted(chosen, key=_position)
 
-    def _compare(self, question: ParsedQuestion, topic: Topic, scored, ranked: Ranked) -> Draft | None:
+    def _compare(self, question: ParsedQuestion, topic: Topic, ranked: Ranked) -> Draft | None:
+        """One fact per side of the comparison, each found by its own search in its own scope."""
         anchors = compare_anchors(question.scope)
         if len(anchors) < 2:
             return None
         picked: list[Unit] = []
         missing: list[str] = []
+        side_ranked: list = []
         for label, anchor in anchors:
+            if anchor.home and picked and not anchor.periods and not anchor.years:
+                # The province's figure for the same time as the place's ("溆浦县社零增速跟全省比").
+                anchor = replace(anchor, periods=picked[-1].scope.periods, actual=not picked[-1].scope.plan)
+            side = _side_question(question, anchor, [a for _, a in anchors if a is not anchor])
+            side_hits = self.retrieve(side)[: 2 * self._top_k]
+            side_ranked.extend(side_hits)
             candidates = [
-                (score + scope_fit(anchor, unit.scope) - scope_fit(question.scope, unit.scope), unit)
-                for score, unit in scored
+                (unit_score(side, unit, topic, self._weights, hit.score), unit)
+                for hit, units, _ in side_hits
+                for unit in units
                 if _fits(anchor, unit) and not any(_same_place(unit, p) for p in picked)
             ]
             best = max(candidates, key=lambda item: item[0])[1] if candidates else None
@@ -187,11 +190,34 @@ class Answerer:
             picked.append(best)
         if not picked:
             return None
-        retrieved = _retrieved_with(picked, ranked, self._top_k)
+        retrieved = _retrieved_with(picked, ranked + side_ranked, self._top_k)
         draft = compose(picked, retrieved)
         if missing:
             return Draft(draft.text + f"文档中没有{'、'.join(missing)}的对应数据。", False, draft.cited, retrieved)
         return draft
+
+
+def _side_question(question: ParsedQuestion, anchor: Scope, others: list[Scope]) -> ParsedQuestion:
+    """The question as asked about one side only: the other sides' time words taken out of its text."""
+    text = question.search_text
+    for other in others:
+        for year in other.years - anchor.years:
+            text = text.replace(f"{year}年", " ")
+        for period in other.periods - anchor.periods:
+            text = text.replace(period, " ")
+        if other.target and not anchor.target:
+            text = re.sub(r"目标|计划|预期|力争", " ", text)
+        for place in other.places - anchor.places:
+            text = text.replace(place, " ")
+    scope = Scope(
+        years=anchor.years,
+        periods=anchor.periods,
+        target=anchor.target,
+        actual=anchor.actual,
+        places=anchor.places,
+        home=anchor.home,
+    )
+    return replace(question, search_text=text, scope=scope, intent="figure")
 
 
 def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit, ...]:
@@ -204,6 +230,10 @@ def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit,
 
 def _fits(anchor: Scope, unit: Unit) -> bool:
     scope = unit.scope
+    if anchor.places and not anchor.places & scope.places and not any(p in scope.text for p in anchor.places):
+        return False
+    if anchor.home and scope.places:
+        return False
     if anchor.target:
         return scope.plan and (not anchor.years or bool(anchor.years & scope.years))
     if anchor.actual and scope.plan:
@@ -213,11 +243,12 @@ def _fits(anchor: Scope, unit: Unit) -> bool:
     return not anchor.years or bool(anchor.years & scope.years)
 
 
-def _near(unit: Unit, focus: Unit) -> bool:
-    """The focus clause itself or a clause right beside it in the same sentence."""
-    if unit.sentence_start != focus.sentence_start:
-        return False
-    return unit.start <= focus.end + 2 and focus.start <= unit.end + 2
+def _part_of(unit: Unit) -> Unit:
+    """The part of its sentence (between ；) a unit lies in, or its sentence when it has no parts."""
+    for other in split_units(unit.chunk):
+        if other.level == "part" and other.start <= unit.start and unit.end <= other.end:
+            return other
+    return _sentence_of(unit)
 
 
 def _position(unit: Unit) -> tuple[str, int, int]:

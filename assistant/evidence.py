@@ -23,6 +23,7 @@ _STOP_PHRASES = (
     "工作", "方面", "呢", "吗", "的", "了", "年", "月", "是", "有", "和", "与", "及",
 )
 _NUMBER = re.compile(r"\d")
+_SUBJECT_END = re.compile(r"\d")
 _DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 _PERIOD = re.compile(r"-|半年|季度")
 _CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
@@ -36,7 +37,7 @@ _STOP_WORDS = set(_STOP_PHRASES) | {
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
     "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
-    "时候", "何时", "哪些方面", "怎么", "如何", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
+    "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
 }
 
 
@@ -87,6 +88,8 @@ class UnitScope:
     inferred_year: bool = False
     #: the period comes from the paragraph's opening phrase, not from the unit's own sentence
     inherited_period: bool = False
+    #: the city or county the unit's section is about ("特色亮点 › 常德市：…"), if any
+    places: frozenset[str] = frozenset()
 
 
 def split_units(chunk: Chunk) -> list[Unit]:
@@ -165,6 +168,7 @@ def unit_scope(unit: Unit) -> UnitScope:
         text=unit.sentence + chunk.context + " ".join(chunk.section),
         inferred_year=inferred,
         inherited_period=inherited,
+        places=detect_scope(headings).places,
     )
 
 
@@ -182,7 +186,10 @@ class TermWeights:
             if frequency == 0 and len(term) >= 3:
                 # A compound the passages never write whole: as informative as its rarest bigram.
                 frequency = min(sum(1 for text in self._texts if gram in text) for gram in _bigrams(term))
-            self._weights[term] = math.log(1 + self._count / (frequency + 0.5))
+            weight = math.log(1 + self._count / (frequency + 0.5))
+            if frequency == 0 and len(term) == 2:
+                weight /= 2  # a two-character word the passages never use is as often a turn of phrase as a topic
+            self._weights[term] = weight
         return self._weights[term]
 
     def content_terms(self, text: str) -> list[str]:
@@ -246,8 +253,15 @@ def _jieba():
 
     import jieba
 
+    from .glossary import load_glossary
+
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    glossary = load_glossary()
+    # Glossary terms and their written forms are single words: "全年增长" must not fall apart.
+    for term, forms in glossary.expand.items():
+        for word in (term, *forms):
+            jieba.add_word(word, freq=200000)
     return jieba
 
 
@@ -275,7 +289,21 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
         fit += -0.2 if scope.plan else 0.05
     for place in question.places | question.provinces:
         fit += 0.3 if place in scope.text else -0.8
+    if scope.places and not question.places:
+        fit -= 0.5 if question.home else 0.15  # one city's figure for a question about the province
     return fit
+
+
+def _subject_share(topic: Topic, text: str) -> float:
+    """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
+    subject = _SUBJECT_END.split(text, maxsplit=1)[0][-24:]
+    if not subject:
+        return 0.0
+    best = 0.0
+    for terms in topic.alternatives:
+        covered = sum(len(term) for term in terms if term in subject)
+        best = max(best, min(1.0, covered / len(subject)))
+    return best
 
 
 def meets_expectation(question: ParsedQuestion, text: str) -> bool:
@@ -295,11 +323,13 @@ def meets_expectation(question: ParsedQuestion, text: str) -> bool:
 def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: TermWeights, prior: float) -> float:
     own = weights.coverage(topic, unit.text)
     context = weights.coverage(topic, unit.context_text)
-    score = 0.55 * own + 0.35 * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
+    own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
+    score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
     if not meets_expectation(question, unit.text):
         score -= 0.3
     if question.intent in ("figure", "compare"):
         score += 0.12 if _NUMBER.search(unit.text) else -0.1
+        score += 0.2 * _subject_share(topic, unit.text)
         score -= 0.0015 * max(0, len(unit.text) - 40)
     elif question.intent == "date":
         score += 0.15 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.1

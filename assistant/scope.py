@@ -25,6 +25,7 @@ class Scope:
     actual: bool = False
     provinces: frozenset[str] = frozenset()  # other provinces named
     places: frozenset[str] = frozenset()  # cities and counties of the province named
+    home: bool = False  # the province as a whole named ("全省", "湖南")
 
     @property
     def is_empty(self) -> bool:
@@ -62,6 +63,7 @@ def detect_scope(text: str) -> Scope:
         actual=bool(_ACTUAL.search(text)),
         provinces=frozenset(provinces),
         places=frozenset(places),
+        home=any(word in text for word in glossary.home),
     )
 
 
@@ -78,7 +80,13 @@ def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
     covered = {latest} if (periods or scope.target) and latest else set()
     for year in years:
         if year not in covered:
-            anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=True)))
+            anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=year != latest)))
+    if scope.places and scope.home and len(anchors) <= 1:
+        # "溆浦县社零增速跟全省比": the place and the province, same time.
+        time = anchors[0][1] if anchors else Scope()
+        anchors = [(place, Scope(years=time.years, periods=time.periods, places=frozenset({place}))) for place in sorted(scope.places)]
+        anchors.append(("全省", Scope(years=time.years, periods=time.periods, home=True)))
+        return anchors
     if len(anchors) == 1 and scope.target and scope.actual:
         anchors.append(("实际进展", Scope(years=frozenset({latest}) if latest else frozenset(), actual=True)))
     return anchors
