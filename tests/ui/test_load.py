@@ -1,0 +1,80 @@
+"""Load: 20 staff asking at once through the /ask endpoint; every request answered, latency printed.
+
+Run alone with `python -m pytest tests/ui/test_load.py -s` to see the p50/p95 line.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+from gradio_client import Client
+
+CLIENTS = 20
+QUESTIONS_EACH = 5
+QUESTIONS = [
+    "2024年全省粮食总产是多少？",
+    "今年提振消费有哪些举措？",
+    "今年社零增长目标是多少？1-7月实际增长多少？",
+    "2025年1-8月全省规工增加值增长多少？",
+    "2024年地区生产总值增长多少？",
+    "1-7月全省固定资产投资增长多少？",
+    "今年全省经济增长的预期目标是多少？",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def test_twenty_concurrent_clients(server):
+    latencies: list[float] = []
+    errors: list[str] = []
+    answers: dict[str, set[str]] = {}
+    lock = threading.Lock()
+    start_together = threading.Barrier(CLIENTS)
+
+    def staff(n: int) -> None:
+        try:
+            client = Client(server["url"], verbose=False)
+        except Exception as error:  # noqa: BLE001 - any failure is a failed request
+            with lock:
+                errors.append(f"client {n}: {error!r}")
+            return
+        start_together.wait()
+        for i in range(QUESTIONS_EACH):
+            question = QUESTIONS[(n + i) % len(QUESTIONS)]
+            began = time.perf_counter()
+            try:
+                result = client.predict(question, api_name="/ask")
+                ok = result["question"] == question and isinstance(result["answer"], str) and result["answer"]
+            except Exception as error:  # noqa: BLE001
+                with lock:
+                    errors.append(f"client {n} question {i}: {error!r}")
+                continue
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                latencies.append(elapsed)
+                answers.setdefault(question, set()).add(repr((result["answer"], result["citations"])))
+                if not ok:
+                    errors.append(f"client {n} question {i}: unexpected result {result!r:.200}")
+
+    threads = [threading.Thread(target=staff, args=(n,)) for n in range(CLIENTS)]
+    wall = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    wall = time.perf_counter() - wall
+
+    assert not errors, errors[:5]
+    assert len(latencies) == CLIENTS * QUESTIONS_EACH
+    # Concurrency must not change answers: every client got the same answer to the same question.
+    assert all(len(variants) == 1 for variants in answers.values()), {q: len(v) for q, v in answers.items()}
+    print(
+        f"\n[load] {CLIENTS} clients x {QUESTIONS_EACH} questions = {len(latencies)} requests in {wall:.1f}s: "
+        f"p50 {percentile(latencies, 0.50):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+        f"max {max(latencies):.0f} ms, mean {statistics.mean(latencies):.0f} ms"
+    )

@@ -1,0 +1,67 @@
+"""Thumbs up/down on answers, appended to a JSON Lines log: one whole line per vote."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+VOTES = {True: "up", False: "down"}
+
+
+def vote_name(liked: object) -> str:
+    """Gradio's LikeData.liked (True, False, or a custom option / "" when a vote is withdrawn)."""
+    if isinstance(liked, bool):
+        return VOTES[liked]
+    return str(liked) if liked else "withdrawn"
+
+
+def feedback_record(vote: str, answer: Mapping[str, Any], *, when: datetime | None = None) -> dict[str, Any]:
+    """A log line: the vote and what was voted on (question, answer, citations) from the JSON contract."""
+    when = when or datetime.now(timezone.utc)
+    return {
+        "time": when.isoformat(timespec="seconds"),
+        "vote": vote,
+        "answer_id": answer.get("id"),
+        "question": answer.get("question", ""),
+        "answer": answer.get("answer", ""),
+        "refused": answer.get("refused"),
+        "citations": list(answer.get("citations", [])),
+        "history": list(answer.get("history", [])),
+    }
+
+
+class FeedbackLog:
+    """Appends records to a JSONL file, safe across threads and processes.
+
+    Each record is written with a single ``write`` on an ``O_APPEND`` descriptor while holding an
+    exclusive ``flock``, so concurrent writers never interleave or tear a line.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def append(self, record: Mapping[str, Any]) -> None:
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+            finally:
+                os.close(fd)  # also releases the flock
+
+    def read(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        with self.path.open(encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
