@@ -19,6 +19,7 @@ MIN_COVERAGE = 0.45
 LIST_MAX_SENTENCES = 10
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
+_COUNTED_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|几个|几项|几条|几方面")
 _MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
@@ -83,7 +84,7 @@ class Answerer:
         if refusal is not None:
             return refusal_draft(refusal, best, retrieved)
         if question.intent in ("list", "policy"):
-            return compose(self._list_units(best, scored, topic, question.intent), retrieved, one_label=True)
+            return compose(self._list_units(best, scored, topic, question.intent, question.normalized), retrieved, one_label=True)
         if not meets_expectation(question, best.text):
             # A target the documents state only in words ("进出口保稳提质"): say so, and give the words.
             focus = self._focus(best, topic)
@@ -141,26 +142,48 @@ class Answerer:
             return unit
         return max(clauses, key=lambda c: (self._weights.coverage(topic, c.text), -c.start))
 
-    def _list_units(self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str) -> list[Unit]:
-        """For a list: the sentences of the best section that carry items, in document order."""
+    def _list_units(
+        self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str, question_text: str
+    ) -> list[Unit]:
+        """A policy: its sentence (and a close second). A list: the sentence that enumerates the items
+        (甲、乙、丙), or else the parallel phrases a section repeats (排比: 以“实干”… 以“快干”…)."""
+        sentence = best if best.level == "sentence" else _sentence_of(best)
+        if _is_heading_only(sentence):
+            # "大力提振消费。" only names the topic: what follows it says what is done.
+            contents = [u for _, u in scored if u.level == "sentence" and u.chunk.section == best.chunk.section and not _is_heading_only(u)]
+            sentence = contents[0] if contents else sentence
+        if intent == "policy":
+            top = scored[0][0]
+            seconds = [
+                u for s, u in scored
+                if u.level == "sentence" and s >= 0.92 * top and u.chunk.section == best.chunk.section
+                and not _same_place(u, sentence) and not _is_heading_only(u)
+            ]
+            return sorted([sentence] + seconds[:1], key=_position)
+        if sentence.text.count("、") >= 2 or not _COUNTED_ITEMS.search(question_text):
+            return [sentence]
+        parallel = self._parallel_phrases(sentence, topic)
+        if len(parallel) >= 2:
+            return parallel[:LIST_MAX_SENTENCES]
+        return [sentence]
+
+    def _parallel_phrases(self, best: Unit, topic: Topic) -> list[Unit]:
+        """The largest run of clauses in the best passage's part of the document that open alike."""
         section = best.chunk.section
-        section_covers = self._weights.coverage(topic, " ".join(section[1:])) >= MIN_COVERAGE
-        sentences = [u for _, u in scored if u.level == "sentence" and u.chunk.section == section]
-        if section_covers and intent == "list":
-            candidates = sorted({(u.chunk.start, u.start): u for u in sentences}.values(), key=_position)
-        else:
-            threshold = 0.7 * scored[0][0]
-            candidates = [u for s, u in scored if u.level == "sentence" and u.chunk.section == section and s >= threshold]
-        chosen = [best if best.level == "sentence" else _sentence_of(best)]
-        for unit in candidates:
-            if len(chosen) >= LIST_MAX_SENTENCES or sum(len(u.text) for u in chosen) + len(unit.text) > LIST_MAX_CHARS:
-                break
-            if _is_heading_only(unit) or any(_same_place(unit, other) for other in chosen):
-                continue
-            chosen.append(unit)
-        if len(chosen) > 1:
-            chosen = [u for u in chosen if not _is_heading_only(u)] or chosen
-        return sorted(chosen, key=_position)
+        parent = section[:-1] if len(section) > 3 else section
+        chunks = [c for c in self._retriever.chunks if c.doc == best.chunk.doc and c.section[: len(parent)] == parent]
+        openings: dict[str, list[Unit]] = {}
+        for chunk in chunks:
+            for unit in split_units(chunk):
+                if unit.level == "sentence" or unit.start != unit.sentence_start:
+                    continue  # the first clause of each sentence
+                key = unit.text.lstrip("“‘（(")[:2] if unit.text[:1] not in "“" else unit.text[:2]
+                openings.setdefault(key, []).append(unit)
+        groups = [units for units in openings.values() if len(units) >= 3 and len({u.text for u in units}) == len(units)]
+        if not groups or len(parent) < 2 or parent[1] == "导语":
+            return []
+        group = max(groups, key=lambda g: (sum(self._weights.coverage(topic, u.context_text) for u in g), len(g)))
+        return sorted(group, key=_position)
 
     def _compare(self, question: ParsedQuestion, topic: Topic, ranked: Ranked) -> Draft | None:
         """One fact per side of the comparison, each found by its own search in its own scope."""

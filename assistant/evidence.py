@@ -28,6 +28,7 @@ _DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s
 _PERIOD = re.compile(r"-|半年|季度")
 _CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
 _RANGE_PERIOD = re.compile(r"-|半年")
+_HOW_MANY_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]*[个项条种类家大点部位方面]+")
 _QUESTION_WORDS = {
     "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
     "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
@@ -195,6 +196,7 @@ class TermWeights:
     def content_terms(self, text: str) -> list[str]:
         """The question's topic words: jieba words minus question words, years, periods and numbers."""
         text = _TIME_WORDS.sub(" ", text)
+        text = _HOW_MANY_ITEMS.sub(" ", text)
         for phrase in _STOP_PHRASES_LONG:
             text = text.replace(phrase, " ")
         words = [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
@@ -325,7 +327,7 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
     context = weights.coverage(topic, unit.context_text)
     own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
     score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
-    if not meets_expectation(question, unit.text):
+    if not meets_expectation(question, unit.text) and not (question.scope.target and unit.scope.plan):
         score -= 0.3
     if question.intent in ("figure", "compare"):
         score += 0.12 if _NUMBER.search(unit.text) else -0.1
