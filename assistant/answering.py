@@ -19,7 +19,7 @@ MIN_COVERAGE = 0.45
 LIST_MAX_SENTENCES = 10
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
-_COUNTED_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|几个|几项|几条|几方面")
+_COUNTED_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[二三四五六七八九十]大|几个|几项|几条|几方面")
 _MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
@@ -174,11 +174,14 @@ class Answerer:
         chunks = [c for c in self._retriever.chunks if c.doc == best.chunk.doc and c.section[: len(parent)] == parent]
         openings: dict[str, list[Unit]] = {}
         for chunk in chunks:
-            for unit in split_units(chunk):
-                if unit.level == "sentence" or unit.start != unit.sentence_start:
-                    continue  # the first clause of each sentence
-                key = unit.text.lstrip("“‘（(")[:2] if unit.text[:1] not in "“" else unit.text[:2]
-                openings.setdefault(key, []).append(unit)
+            units = split_units(chunk)
+            for sentence in (u for u in units if u.level == "sentence"):
+                # Each sentence's first clause, or the sentence when it is a single clause.
+                first = next(
+                    (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
+                    sentence,
+                )
+                openings.setdefault(_opening(first.text), []).append(first)
         groups = [units for units in openings.values() if len(units) >= 3 and len({u.text for u in units}) == len(units)]
         if not groups or len(parent) < 2 or parent[1] == "导语":
             return []
@@ -272,6 +275,15 @@ def _part_of(unit: Unit) -> Unit:
         if other.level == "part" and other.start <= unit.start and unit.end <= other.end:
             return other
     return _sentence_of(unit)
+
+
+def _opening(text: str) -> str:
+    """How a phrase opens, with enumerators made alike: "①补…" and "②组…" open the same way."""
+    if re.match(r"[\u2460-\u2473]", text):
+        return "①"
+    if re.match(r"[一二三四五六七八九十]+是", text):
+        return "一是"
+    return text[:2]
 
 
 def _position(unit: Unit) -> tuple[str, int, int]:

@@ -94,7 +94,7 @@ class Assistant:
 
     def _has_topic(self, text: str) -> bool:
         parsed = parse_question(text, self._reference_year)
-        return not self._weights.topic(parsed.variants).empty
+        return self._weights.has_topic(parsed.variants)
 
     def _to_answer(self, question: str, resolved: str, draft: Draft, timings: Timings) -> Answer:
         citations = []

@@ -193,16 +193,22 @@ class TermWeights:
             self._weights[term] = weight
         return self._weights[term]
 
-    def content_terms(self, text: str) -> list[str]:
-        """The question's topic words: jieba words minus question words, years, periods and numbers."""
+    def content_terms(self, text: str, fallback: bool = True) -> list[str]:
+        """The question's topic words: jieba words minus question words, years, periods and numbers.
+
+        With `fallback`, a question made only of generic words ("报告是谁作的") is about those words.
+        """
         text = _TIME_WORDS.sub(" ", text)
         text = _HOW_MANY_ITEMS.sub(" ", text)
         for phrase in _STOP_PHRASES_LONG:
             text = text.replace(phrase, " ")
         words = [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
         terms = [w for w in words if w not in _STOP_WORDS]
-        # A question made only of generic words ("报告是谁作的") is about those words.
-        return list(dict.fromkeys(terms or words))
+        return list(dict.fromkeys(terms or (words if fallback else [])))
+
+    def has_topic(self, variants: tuple[str, ...]) -> bool:
+        """Whether the question names something of its own, rather than leaning on an earlier one."""
+        return any(self.content_terms(v, fallback=False) for v in variants)
 
     def topic(self, variants: tuple[str, ...]) -> "Topic":
         """The question's words in each written form; a form whose words another form contains and
