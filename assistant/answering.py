@@ -47,6 +47,13 @@ class Answerer:
         self._retriever = retriever
         self._weights = weights
         self._top_k = top_k
+        self._units: dict[str, list[Unit]] = {}  # per chunk id: passages never change once loaded
+
+    def units(self, chunk) -> list[Unit]:
+        units = self._units.get(chunk.id)
+        if units is None:
+            units = self._units[chunk.id] = split_units(chunk)
+        return units
 
     def retrieve(self, question: ParsedQuestion) -> Ranked:
         """Passages ranked by fused retrieval score and by how well their best unit answers, in scope."""
@@ -54,7 +61,7 @@ class Answerer:
         hits = self._retriever.search(question.search_text, question.canonical, CANDIDATES)
         ranked = []
         for hit in hits:
-            units = split_units(hit.chunk)
+            units = self.units(hit.chunk)
             best = max((unit_score(question, u, topic, self._weights, hit.score) for u in units), default=0.0)
             ranked.append((hit, units, 0.5 * hit.score + best))
         ranked.sort(key=lambda item: -item[2])
@@ -137,7 +144,7 @@ class Answerer:
         """The clause of a unit that speaks of the question's topic most (the unit itself if it is one)."""
         if unit.level == "clause":
             return unit
-        clauses = [u for u in split_units(unit.chunk) if u.level == "clause" and unit.start <= u.start and u.end <= unit.end]
+        clauses = [u for u in self.units(unit.chunk) if u.level == "clause" and unit.start <= u.start and u.end <= unit.end]
         if not clauses:
             return unit
         return max(clauses, key=lambda c: (self._weights.coverage(topic, c.text), -c.start))
@@ -174,7 +181,7 @@ class Answerer:
         chunks = [c for c in self._retriever.chunks if c.doc == best.chunk.doc and c.section[: len(parent)] == parent]
         openings: dict[str, list[Unit]] = {}
         for chunk in chunks:
-            units = split_units(chunk)
+            units = self.units(chunk)
             for sentence in (u for u in units if u.level == "sentence"):
                 # Each sentence's first clause, or the sentence when it is a single clause.
                 first = next(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import lru_cache
 from typing import Callable, Sequence
+
+import numpy as np
 
 from .answer import Answer, Citation, RetrievedPassage, Timings
 from .answering import Answerer, Draft
@@ -37,12 +40,12 @@ class Assistant:
             settings.retrieval_mode,
             lexical,
             index.dense,
-            (lambda text: model.encode_queries([text])[0]) if settings.retrieval_mode != "lexical" else None,
+            self._encode_query if settings.retrieval_mode != "lexical" else None,
             settings.rrf_k,
         )
         self._weights = TermWeights(index.chunks)
         self._answerer = Answerer(retriever, self._weights, settings.top_k)
-        # Encoding is the one step that is not read-only (torch modules are shared): one query at a time.
+        # One question at a time: the torch model and the caches are shared; on two cores nothing is lost.
         self._lock = threading.Lock()
 
     @classmethod
@@ -62,6 +65,11 @@ class Assistant:
         index = ensure_index(settings, documents, model, progress=progress, log=log)
         return cls(settings, documents, index, model)
 
+    @lru_cache(maxsize=256)
+    def _encode_query(self, text: str) -> np.ndarray:
+        # One question is searched several times (each side of a comparison): encode it once.
+        return self._model.encode_queries([text])[0]
+
     def document(self, doc: str) -> Document:
         try:
             return self._by_doc[doc]
@@ -78,9 +86,9 @@ class Assistant:
         parsed = parse_question(resolved, self._reference_year)
         with self._lock:
             ranked = self._answerer.retrieve(parsed)
-        retrieved_at = time.perf_counter()
-        draft = self._answerer.answer(parsed, ranked)
-        finished = time.perf_counter()
+            retrieved_at = time.perf_counter()
+            draft = self._answerer.answer(parsed, ranked)
+            finished = time.perf_counter()
         return self._to_answer(
             question,
             resolved,
