@@ -89,7 +89,10 @@ def _source(args: argparse.Namespace, settings: Settings) -> tuple[AnswerSource,
     return InProcessSource(Assistant.from_settings(settings, progress=True)), {"settings": describe_settings(settings)}
 
 
-def _progress(total: int) -> Callable[[Outcome], None]:
+def _progress(total: int) -> Callable[[Outcome], None] | None:
+    """A counter on the terminal; nothing when standard error is not one."""
+    if not sys.stderr.isatty():
+        return None
     done = 0
 
     def report(outcome: Outcome) -> None:

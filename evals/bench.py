@@ -118,7 +118,7 @@ def bench_index(settings: Settings, work: Path) -> list[Measurement]:
     unchanged = run_child(assistant_command("index"), env, log)
     add_document(corpus)
     added = run_child(assistant_command("index"), env, log)
-    note = "`python -m assistant index` subprocess, wall time incl. interpreter start and model load"
+    note = "`python -m assistant index` subprocess, wall time incl. interpreter start (and model load if it embeds)"
     return [
         Measurement("index build from empty", empty.seconds, "s", note + "; fresh index and embedding cache"),
         Measurement("re-index, no change", unchanged.seconds, "s", note),
