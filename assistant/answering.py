@@ -17,6 +17,7 @@ from .scope import Scope, compare_anchors
 CANDIDATES = 30
 MIN_COVERAGE = 0.45
 LIST_MAX_SENTENCES = 10
+SHORT_SENTENCE = 16
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
 _COUNTED_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[二三四五六七八九十]大|几个|几项|几条|几方面")
@@ -155,10 +156,10 @@ class Answerer:
         """A policy: its sentence (and a close second). A list: the sentence that enumerates the items
         (甲、乙、丙), or else the parallel phrases a section repeats (排比: 以“实干”… 以“快干”…)."""
         sentence = best if best.level == "sentence" else _sentence_of(best)
-        if _is_heading_only(sentence):
-            # "大力提振消费。" only names the topic: what follows it says what is done.
-            contents = [u for _, u in scored if u.level == "sentence" and u.chunk.section == best.chunk.section and not _is_heading_only(u)]
-            sentence = contents[0] if contents else sentence
+        if intent == "policy" and len(sentence.text) < SHORT_SENTENCE:
+            # "大力提振消费。" or "消费资源分布不均问题突出。" names the point: the next sentence says what it is.
+            following = self._next_sentence(sentence)
+            return [sentence, following] if following else [sentence]
         if intent == "policy":
             top = scored[0][0]
             seconds = [
@@ -173,6 +174,10 @@ class Answerer:
         if len(parallel) >= 2:
             return parallel[:LIST_MAX_SENTENCES]
         return [sentence]
+
+    def _next_sentence(self, sentence: Unit) -> Unit | None:
+        later = [u for u in self.units(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
+        return min(later, key=lambda u: u.start) if later else None
 
     def _parallel_phrases(self, best: Unit, topic: Topic) -> list[Unit]:
         """The largest run of clauses in the best passage's part of the document that open alike."""
