@@ -20,7 +20,7 @@ LIST_MAX_SENTENCES = 10
 SHORT_SENTENCE = 16
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
-_COUNTED_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[二三四五六七八九十]大|几个|几项|几条|几方面")
+_COUNTED_ITEMS = re.compile(r"哪[二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[二三四五六七八九十]大|几个|几项|几条|几方面")
 _MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
@@ -155,8 +155,10 @@ class Answerer:
     ) -> list[Unit]:
         """A policy: its sentence (and a close second). A list: the sentence that enumerates the items
         (甲、乙、丙), or else the parallel phrases a section repeats (排比: 以“实干”… 以“快干”…)."""
+        if intent == "list" and best.text.count("、") >= 2:
+            return [best]  # the clause that enumerates the items
         sentence = best if best.level == "sentence" else _sentence_of(best)
-        if intent == "policy" and len(sentence.text) < SHORT_SENTENCE:
+        if len(sentence.text) < SHORT_SENTENCE:
             # "大力提振消费。" or "消费资源分布不均问题突出。" names the point: the next sentence says what it is.
             following = self._next_sentence(sentence)
             return [sentence, following] if following else [sentence]
@@ -197,8 +199,12 @@ class Answerer:
         groups = [units for units in openings.values() if len(units) >= 3 and len({u.text for u in units}) == len(units)]
         if not groups or len(parent) < 2 or parent[1] == "导语":
             return []
-        group = max(groups, key=lambda g: (sum(self._weights.coverage(topic, u.context_text) for u in g), len(g)))
-        return sorted(group, key=_position)
+
+        def relevance(group: list[Unit]) -> float:
+            return sum(self._weights.coverage(topic, u.text + " " + " ".join(u.chunk.section[1:])) for u in group) / len(group)
+
+        group = max(groups, key=lambda g: (relevance(g), len(g)))
+        return sorted(group, key=_position) if relevance(group) >= MIN_COVERAGE else []
 
     def _compare(self, question: ParsedQuestion, topic: Topic, ranked: Ranked) -> Draft | None:
         """One fact per side of the comparison, each found by its own search in its own scope."""

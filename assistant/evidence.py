@@ -340,7 +340,7 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
         score += 0.2 * _subject_share(topic, unit.text)
         score -= 0.0015 * max(0, len(unit.text) - 40)
     elif question.intent == "date":
-        score += 0.15 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.1
+        score += 0.25 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.15
     else:
         score -= 0.0007 * max(0, len(unit.text) - 80)
     return score
