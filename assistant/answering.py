@@ -129,6 +129,11 @@ class Answerer:
             wants_target = scope.target and not scope.actual
             if not (wants_target and best.scope.plan) and not (asked == {"全年"} and not best.scope.plan):
                 return Refusal(f"文档中没有{'、'.join(sorted(asked))}的这项数据。", True)
+        months = sorted(p for p in scope.periods if re.fullmatch(r"\d{1,2}月", p))
+        if months and question.intent in ("figure", "compare") and not any(
+            re.search(rf"(?<![\d-]){m}(?!\d)", best.sentence.replace(" ", "")) for m in months
+        ):
+            return Refusal(f"文档中没有{'、'.join(months)}单月的这项数据。", True)
         if scope.actual and not scope.target and best.scope.plan:
             return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
         if not (scope.target and not scope.actual):

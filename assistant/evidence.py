@@ -289,6 +289,8 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
             fit -= 0.5
         else:
             fit -= 0.15
+    elif any(re.fullmatch(r"\d{1,2}月", p) for p in question.periods):
+        fit += 0.2 if scope.periods else 0.0  # a month asked: the months-to-date figures come nearest
     elif scope.periods and not scope.inherited_period:
         fit -= 0.1  # a quarter's or half-year's figure when the question asks about no period
     if question.target and not question.actual:
