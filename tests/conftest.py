@@ -15,3 +15,51 @@ def default_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     models_dir = tmp_path_factory.mktemp("models")
     provision_default_model(models_dir)
     return models_dir
+
+
+# ----------------------------------------------------------------------------------------------------
+# The real corpus, real settings with a temporary index folder, and one real Assistant for the session.
+
+
+@pytest.fixture(scope="session")
+def assistant_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Default settings, except that the index lives in a temporary folder (the repo's index/ is not
+    touched). The real cache folder is kept, so the model is provisioned once and embeddings are cached."""
+    from assistant.settings import Settings
+
+    return Settings(index_dir=tmp_path_factory.mktemp("index"))
+
+
+@pytest.fixture(scope="session")
+def corpus_documents(assistant_settings):
+    """The two real corpus documents, as loaded by the assistant."""
+    from assistant.corpus import load_corpus
+
+    return load_corpus(assistant_settings.corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def work_report_doc(corpus_documents):
+    return next(d for d in corpus_documents if d.kind == "work_report")
+
+
+@pytest.fixture(scope="session")
+def monthly_report_doc(corpus_documents):
+    return next(d for d in corpus_documents if d.kind == "monthly_report")
+
+
+@pytest.fixture(scope="session")
+def corpus_chunks(assistant_settings, corpus_documents):
+    """Every chunk of the real corpus under the default chunking settings, in index order."""
+    from assistant.chunking import chunk_document
+
+    s = assistant_settings
+    return tuple(c for d in corpus_documents for c in chunk_document(d, s.chunk_size, s.chunk_overlap, s.chunking))
+
+
+@pytest.fixture(scope="session")
+def real_assistant(assistant_settings):
+    """The one real Assistant of the session (default model, hybrid retrieval), over the real corpus."""
+    from assistant.engine import Assistant
+
+    return Assistant.from_settings(assistant_settings)
