@@ -10,12 +10,12 @@ from assistant.answer import Answer
 from assistant.corpus import load_corpus
 
 from evals.aggregate import Metrics, aggregate, aggregate_by_type
-from evals.dataset import Question, evidence_spans, load_questions
+from evals.dataset import DEFAULT_QUESTIONS, Question, evidence_spans, load_questions
 from evals.scoring import Expectation, QuestionScore, score_answer
 from evals.sources import AnswerSource
 from evals.spans import Span
 
-DEFAULT_DATASET = Path(__file__).resolve().parent / "questions.jsonl"
+DEFAULT_DATASET = DEFAULT_QUESTIONS
 
 
 @dataclass(frozen=True)
@@ -39,19 +39,20 @@ class EvalRun:
 
 
 def expectation(question: Question, corpus_dir: Path) -> Expectation:
-    """A dataset question with its evidence quotes located in the original files."""
-    answerable = question.answerable
+    """A dataset question with its evidence quotes located in the original files.
+
+    Unanswerable questions have no gold spans, so retrieval and citation metrics leave them out.
+    """
+    spans = evidence_spans(question, corpus_dir) if question.answerable else []
     return Expectation(
         id=str(question.id),
         question=question.question,
         type=question.type,
-        answerable=answerable,
+        answerable=question.answerable,
         answer=question.answer,
         answer_keys=tuple(question.answer_keys),
         accept_refusal=bool(question.accept_refusal),
-        gold=tuple(Span(doc, start, end) for doc, start, end in evidence_spans(question, corpus_dir))
-        if answerable
-        else (),
+        gold=tuple(Span(doc, start, end) for doc, start, end in spans),
     )
 
 
