@@ -1,4 +1,7 @@
-"""Fixtures for the evaluation harness tests: the real corpus, spans found in it, one Assistant."""
+"""Fixtures for the evaluation harness tests: the real corpus and spans found in it.
+
+The one real Assistant of the session is `real_assistant` from tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,9 @@ from evals.spans import Span
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings.from_env()
+def settings(assistant_settings: Settings) -> Settings:
+    """The session's default settings (tests/conftest.py: a temporary index folder, the real corpus)."""
+    return assistant_settings
 
 
 @pytest.fixture(scope="session")
@@ -56,11 +60,3 @@ def answer() -> Callable[..., Answer]:
 @pytest.fixture(scope="session")
 def expect() -> Callable[..., Expectation]:
     return make_expectation
-
-
-@pytest.fixture(scope="session")
-def shared_assistant(settings: Settings):
-    """One Assistant for the session, with default settings (builds the index when it is missing)."""
-    from assistant import Assistant
-
-    return Assistant.from_settings(settings)
