@@ -70,7 +70,7 @@ class Answerer:
 
     def answer(self, question: ParsedQuestion, ranked: Ranked) -> Draft:
         top = ranked[: self._top_k]
-        retrieved = tuple(hit for hit, _, _ in top)
+        retrieved = _as_retrieved(top)
         topic = self._weights.topic(question.variants)
         if not top or topic.empty:
             return Draft("文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。", True, (), retrieved)
@@ -270,11 +270,26 @@ def _side_question(question: ParsedQuestion, anchor: Scope, others: list[Scope])
 
 
 def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit, ...]:
-    """The top passages, making room for any passage a cited unit comes from."""
-    hits = [hit for hit, _, _ in ranked]
-    needed = [hit for hit in hits if any(unit.chunk.id == hit.chunk.id for unit in units)]
-    chosen = needed + [hit for hit in hits if hit not in needed][: max(0, top_k - len(needed))]
-    return tuple(sorted(chosen, key=hits.index))
+    """The top passages, making room for every passage a cited unit comes from; each passage once."""
+    best: dict[str, tuple[Hit, list[Unit], float]] = {}
+    for item in ranked:
+        chunk_id = item[0].chunk.id
+        if chunk_id not in best or item[2] > best[chunk_id][2]:
+            best[chunk_id] = item
+    ordered = sorted(best.values(), key=lambda item: -item[2])
+    cited = {unit.chunk.id for unit in units}
+    needed = [item for item in ordered if item[0].chunk.id in cited]
+    others = [item for item in ordered if item[0].chunk.id not in cited]
+    chosen = needed + others[: max(0, top_k - len(needed))]
+    return _as_retrieved(sorted(chosen, key=lambda item: -item[2]))
+
+
+def _as_retrieved(items: Ranked) -> tuple[Hit, ...]:
+    """Passages with the score they were ranked by (relative to the best), best first."""
+    if not items:
+        return ()
+    top = max(item[2] for item in items) or 1.0
+    return tuple(replace(hit, score=round(rank / top, 6)) for hit, _, rank in items)
 
 
 def _fits(anchor: Scope, unit: Unit) -> bool:
@@ -332,8 +347,9 @@ def scope_label(unit: Unit) -> str:
     """What the evidence is about when its own words do not say it: "2024年", "2025年目标", "1-7月"."""
     scope = unit.scope
     sentence = unit.sentence
-    if scope.periods and scope.inherited_period:
-        return sorted(scope.periods)[0]
+    if scope.periods:
+        period = sorted(scope.periods)[0]
+        return "" if period in unit.text.replace(" ", "") else period
     if scope.years and not scope.inferred_year and not re.search(r"20\d{2}年", sentence):
         return f"{max(scope.years)}年" + ("目标" if scope.plan else "")
     return ""

@@ -148,7 +148,7 @@ def ensure_index(
     if reason is None:
         try:
             return load(settings.index_dir)
-        except (OSError, ValueError, RuntimeError) as error:
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
             reason = f"the index could not be read ({error})"
     log(f"building the index: {reason}")
     return build(

@@ -24,6 +24,7 @@ _STOP_PHRASES = (
 )
 _NUMBER = re.compile(r"\d")
 _SUBJECT_END = re.compile(r"\d")
+_SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|实现|达到?|增长|下降|约|超过?|突破|其中|，|、|\s")
 _DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 _PERIOD = re.compile(r"-|半年|季度")
 _CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
@@ -286,9 +287,9 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
         if scope.periods & asked_periods:
             fit += 0.3
         elif scope.periods:
-            fit -= 0.5
+            fit -= 0.25  # another period: not what was asked, but the nearest kind of figure
         else:
-            fit -= 0.15
+            fit -= 0.35
     elif any(re.fullmatch(r"\d{1,2}月", p) for p in question.periods):
         fit += 0.2 if scope.periods else 0.0  # a month asked: the months-to-date figures come nearest
     elif scope.periods and not scope.inherited_period:
@@ -306,7 +307,7 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
 
 def _subject_share(topic: Topic, text: str) -> float:
     """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
-    subject = _SUBJECT_END.split(text, maxsplit=1)[0][-24:]
+    subject = _SUBJECT_NOISE.sub("", _SUBJECT_END.split(text, maxsplit=1)[0][-24:])
     if not subject:
         return 0.0
     best = 0.0
