@@ -13,7 +13,7 @@ from .scope import Scope, detect_scope, section_is_plan, section_year
 
 _SENTENCE_END = "。！？!?\n"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|全年|\d+(?:\.\d+)?%?")
+_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|\d+(?:\.\d+)?%?")
 _STOP_PHRASES_LONG = ("是多少", "有哪些", "是什么", "了多少", "怎么样", "多少", "什么", "哪些")
 _STOP_PHRASES = (
     "是多少", "多少", "是什么", "什么", "有哪些", "哪些", "请问", "情况", "怎么样", "怎么", "如何", "怎样",
@@ -24,6 +24,7 @@ _STOP_PHRASES = (
 )
 _NUMBER = re.compile(r"\d")
 _SUBJECT_END = re.compile(r"\d")
+_SHARE = re.compile(r"占|比重|占比|比例")
 _SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|实现|达到?|增长|下降|约|超过?|突破|其中|，|、|\s")
 _DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 _PERIOD = re.compile(r"-|半年|季度")
@@ -307,7 +308,7 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
 
 def _subject_share(topic: Topic, text: str) -> float:
     """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
-    subject = _SUBJECT_NOISE.sub("", _SUBJECT_END.split(text, maxsplit=1)[0][-24:])
+    subject = _SUBJECT_NOISE.sub("", _SUBJECT_END.split(_DATES.sub("", text), maxsplit=1)[0][-24:])
     if not subject:
         return 0.0
     best = 0.0
@@ -341,6 +342,8 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
     if question.intent in ("figure", "compare"):
         score += 0.12 if _NUMBER.search(unit.text) else -0.1
         score += 0.2 * _subject_share(topic, unit.text)
+        if question.expects.percent and not question.expects.share and _SHARE.search(unit.text):
+            score -= 0.15  # a share ("占…比重达74.4%") when a growth rate is asked
         score -= 0.0015 * max(0, len(unit.text) - 40)
     elif question.intent == "date":
         score += 0.25 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.15
