@@ -119,7 +119,7 @@ class Answerer:
         for province in sorted(scope.provinces):
             if coverage < MIN_COVERAGE:
                 return Refusal(f"文档只涉及湖南省的情况，没有{province}的相关内容。", False)
-        if coverage < MIN_COVERAGE:
+        if coverage < MIN_COVERAGE or self._weights.missing_code(topic, best.context_text):
             return Refusal("文档中未找到与该问题直接相关的内容。", False)
         for year in sorted(scope.years):
             if best.scope.years and year not in best.scope.years:

@@ -13,7 +13,8 @@ from .scope import Scope, detect_scope, section_is_plan, section_year
 
 _SENTENCE_END = "。！？!?\n"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|\d+(?:\.\d+)?%?")
+_LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
+_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|(?<![A-Za-z.\d])\d+(?:\.\d+)?%?")
 _STOP_PHRASES_LONG = ("是多少", "有哪些", "是什么", "了多少", "怎么样", "多少", "什么", "哪些")
 _STOP_PHRASES = (
     "是多少", "多少", "是什么", "什么", "有哪些", "哪些", "请问", "情况", "怎么样", "怎么", "如何", "怎样",
@@ -179,7 +180,7 @@ class TermWeights:
     """How informative a question's words are, from how many passages contain them."""
 
     def __init__(self, chunks: tuple[Chunk, ...]) -> None:
-        self._texts = [chunk.indexed_text(True) for chunk in chunks]
+        self._texts = [chunk.indexed_text(True).lower() for chunk in chunks]
         self._count = max(len(chunks), 1)
         self._weights: dict[str, float] = {}
 
@@ -204,7 +205,9 @@ class TermWeights:
         text = _HOW_MANY_ITEMS.sub(" ", text)
         for phrase in _STOP_PHRASES_LONG:
             text = text.replace(phrase, " ")
-        words = [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
+        codes = [code.lower() for code in _LATIN_TERM.findall(text)]
+        text = _LATIN_TERM.sub(" ", text)
+        words = codes + [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
         terms = [w for w in words if w not in _STOP_WORDS]
         return list(dict.fromkeys(terms or (words if fallback else [])))
 
@@ -219,14 +222,21 @@ class TermWeights:
         kept = [a for a in alternatives if not any(set(a) < set(b) for b in alternatives)]
         return Topic(tuple(kept))
 
+    def missing_code(self, topic: "Topic", text: str) -> bool:
+        """Whether the text lacks a Latin-letter term of the question (PM2.5, 5G) in every form of it:
+        such a term names one precise thing, and a passage without it is about something else."""
+        lowered = text.lower()
+        return all(any(_LATIN_TERM.fullmatch(t) and t not in lowered for t in terms) for terms in topic.alternatives)
+
     def coverage(self, topic: "Topic", text: str) -> float:
         """Weighted share of the topic's words the text contains (the best of the topic's variants)."""
         best = 0.0
+        lowered = text.lower()
         for terms in topic.alternatives:
             total = sum(self.weight(t) for t in terms)
             if total <= 0:
                 continue
-            found = sum(self.weight(t) * _credit(t, text) for t in terms)
+            found = sum(self.weight(t) * _credit(t, lowered) for t in terms)
             best = max(best, found / total)
         return best
 

@@ -22,6 +22,7 @@ _NUMBER_WITH_UNIT = re.compile(
 _RANGE_WORDS = re.compile(rf"(?:前|头)([{_CN_DIGITS}\d]+)个月")
 _RANGE_VARIANTS = re.compile(rf"([{_CN_DIGITS}\d]{{1,2}})\s*(?:月)?\s*(?:至|到|—|–|~|～|－)\s*([{_CN_DIGITS}\d]{{1,2}})\s*月")
 
+_COMPARING = re.compile(r"比|对比|相比|比较|差距|相差|高于|低于|快于|慢于|跟.{0,8}(?:一样|相同|差不多)")
 INTENTS = ("compare", "list", "date", "entity", "figure", "policy")
 _INTENT_PATTERNS = {
     "compare": re.compile(r"对比|相比|比较|分别|差距|相差|完成了多少|完成得|完成情况|进度|还差|高于还是低于|和.{1,12}比|与.{1,12}比|目标.{0,12}实际|实际.{0,12}目标"),
@@ -30,7 +31,7 @@ _INTENT_PATTERNS = {
     ),
     "date": re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|什么时间|哪个月"),
     "entity": re.compile(r"谁|哪个部门|哪位|哪家|什么部门|哪个单位|哪些单位|主持|出席|名称|叫什么|哪个城市|哪个地方|哪里|在哪"),
-    "figure": re.compile(r"多少|几[个家项万亿条次%]|几成|比例|占比|增速|增幅|增长|下降|规模|总额|总量|数量|金额|百分|排名|第几|多大|多高|多长|多快|率"),
+    "figure": re.compile(r"目标(?:是|为|？|\?|$)|指标|多少|几[个家项万亿条次%]|几成|比例|占比|增速|增幅|增长|下降|规模|总额|总量|数量|金额|百分|排名|第几|多大|多高|多长|多快|率"),
 }
 
 
@@ -174,7 +175,11 @@ def detect_intent(text: str) -> str:
 
 
 def _two_anchors(text: str) -> bool:
-    return len(compare_anchors(detect_scope(text))) >= 2
+    anchors = compare_anchors(detect_scope(text))
+    if any(anchor.places or anchor.home for _, anchor in anchors):
+        # "常德…连续22年全省第一" names the province without comparing with it.
+        return len(anchors) >= 2 and bool(_COMPARING.search(text))
+    return len(anchors) >= 2
 
 
 def _to_number(words: str) -> str:
