@@ -93,6 +93,11 @@ class Answerer:
             return refusal_draft(refusal, best, retrieved)
         if question.intent in ("list", "policy"):
             return compose(self._list_units(best, scored, topic, question.intent, question.normalized), retrieved, one_label=True)
+        whole = best if best.level == "sentence" else _sentence_of(best)
+        if question.intent in ("entity", "date") and len(whole.text) < SHORT_SENTENCE and not re.search(r"\d", whole.text):
+            following = self._next_sentence(whole)  # "强化央企联动。" names the point; the next sentence says who
+            if following is not None:
+                return compose([whole, following], retrieved, one_label=True)
         if not meets_expectation(question, best.text):
             # A target the documents state only in words ("进出口保稳提质"): say so, and give the words.
             focus = self._focus(best, topic)

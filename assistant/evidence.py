@@ -41,7 +41,7 @@ _STOP_WORDS = set(_STOP_PHRASES) | {
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
     "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
-    "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
+    "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "近期", "形势", "进展", "状况", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
 }
 
 
@@ -316,6 +316,17 @@ def scope_fit(question: Scope, scope: UnitScope) -> float:
     return fit
 
 
+def _shared_run(phrase: str, text: str) -> int:
+    """Length of the longest run of the question's characters that the text repeats exactly."""
+    longest = 0
+    for start in range(len(phrase)):
+        length = longest + 1
+        while start + length <= len(phrase) and phrase[start : start + length] in text:
+            longest = length
+            length += 1
+    return longest
+
+
 def _subject_share(topic: Topic, text: str) -> float:
     """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
     subject = _SUBJECT_NOISE.sub("", _SUBJECT_END.split(_DATES.sub("", text), maxsplit=1)[0][-24:])
@@ -347,6 +358,7 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
     context = weights.coverage(topic, unit.context_text)
     own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
     score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
+    score += 0.04 * max(0, min(_shared_run(question.phrase, unit.text), 10) - 3)  # "预期性指标" word for word
     if not meets_expectation(question, unit.text) and not (question.scope.target and unit.scope.plan):
         score -= 0.3
     if question.intent in ("figure", "compare"):

@@ -66,6 +66,11 @@ def expectation(text: str, intent: str) -> Expectation:
     )
 
 
+_PHRASE_NOISE = re.compile(
+    r"20\d{2}年|\d{1,2}-\d{1,2}月|\d+(?:\.\d+)?%?|是多少|多少|什么|哪些|哪几|有哪|怎么样|怎么|如何|请问|吗|呢|[？?，,。、：:！!“”\"]"
+)
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as asked (empty, too long, not text)."""
 
@@ -77,6 +82,7 @@ class ParsedQuestion:
     search_text: str  # normalized plus the written forms of abbreviations
     canonical: str  # normalized with each abbreviation replaced by its written form
     variants: tuple[str, ...]  # canonical, and the same with each other written form of an abbreviation
+    phrase: str  # the question's own words, without times, numbers and question words, for exact runs
     intent: str
     scope: Scope
     expects: Expectation
@@ -109,6 +115,7 @@ def parse_question(text: str, reference_year: int) -> ParsedQuestion:
         search_text=expand_abbreviations(normalized),
         canonical=canonical_terms(normalized),
         variants=term_variants(normalized),
+        phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
         intent=intent,
         scope=detect_scope(normalized),
         expects=expectation(normalized, intent),
@@ -120,6 +127,7 @@ def normalize_question(text: str, reference_year: int) -> str:
     text = re.sub(r"\s+", "", text)
     text = _PERCENT_WORDS.sub(lambda m: _to_number(m.group(1)) + "%", text)
     text = _NUMBER_WITH_UNIT.sub(lambda m: _to_number(m.group(1)), text)
+    text = re.sub(r"(?:前|这|近|最近)几个月", "近期", text)
     text = _RANGE_WORDS.sub(lambda m: f"1-{_to_number(m.group(1))}月", text)
     text = _RANGE_VARIANTS.sub(lambda m: f"{_to_number(m.group(1))}-{_to_number(m.group(2))}月", text)
     relative = {
