@@ -20,7 +20,9 @@ LIST_MAX_SENTENCES = 10
 SHORT_SENTENCE = 16
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
-_COUNTED_ITEMS = re.compile(r"哪[二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[二三四五六七八九十]大|几个|几项|几条|几方面")
+_NUMERALS = "一二三四五六七八九十"
+_COINED = re.compile(r"[“\"][二三四五六七八九十两]个[一二三四五六七八九十]")
+_COUNTED_ITEMS = re.compile(r"哪[二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两]个[一二三四五六七八九十]|[二三四五六七八九十]大|几个|几项|几条|几方面")
 _MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
@@ -164,7 +166,19 @@ class Answerer:
         self, best: Unit, scored: list[tuple[float, Unit]], topic: Topic, intent: str, question_text: str
     ) -> list[Unit]:
         """A policy: its sentence (and a close second). A list: the sentence that enumerates the items
-        (甲、乙、丙), or else the parallel phrases a section repeats (排比: 以“实干”… 以“快干”…)."""
+        (甲、乙、丙), or the parallel phrases a section repeats (排比: 以“实干”… 以“快干”…)."""
+        counted = _COUNTED_ITEMS.search(question_text)
+        if intent == "list" and counted:
+            wanted = _count_of(counted.group(0))
+            enumerating = self._enumerating_unit(scored, topic, wanted)
+            parallel = self._parallel_phrases([unit for _, unit in scored[:40]], topic)
+            # A coined "三个一" names phrases that open alike; "哪七个" is usually one enumeration.
+            ordered = [parallel, [enumerating] if enumerating else []]
+            if not _COINED.search(counted.group(0)):
+                ordered.reverse()
+            for units in ordered:
+                if units and (len(units) >= 2 or units[0] is enumerating):
+                    return units[:LIST_MAX_SENTENCES]
         if intent == "list" and best.text.count("、") >= 2:
             return [best]  # the clause that enumerates the items
         sentence = best if best.level == "sentence" else _sentence_of(best)
@@ -180,41 +194,52 @@ class Answerer:
                 and not _same_place(u, sentence) and not _is_heading_only(u)
             ]
             return sorted([sentence] + seconds[:1], key=_position)
-        if sentence.text.count("、") >= 2 or not _COUNTED_ITEMS.search(question_text):
-            return [sentence]
-        parallel = self._parallel_phrases(sentence, topic)
-        if len(parallel) >= 2:
-            return parallel[:LIST_MAX_SENTENCES]
         return [sentence]
+
+    def _enumerating_unit(self, scored: list[tuple[float, Unit]], topic: Topic, wanted: int | None) -> Unit | None:
+        """The best-scored unit that names about as many items (甲、乙、丙) as the question asks for."""
+        if wanted is None or wanted < 3:
+            return None
+        for _, unit in scored:
+            if unit.level != "sentence" and unit.text.count("、") + 1 >= wanted - 1:
+                if self._weights.coverage(topic, unit.context_text) >= MIN_COVERAGE:
+                    return unit
+        return None
 
     def _next_sentence(self, sentence: Unit) -> Unit | None:
         later = [u for u in self.units(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
         return min(later, key=lambda u: u.start) if later else None
 
-    def _parallel_phrases(self, best: Unit, topic: Topic) -> list[Unit]:
-        """The largest run of clauses in the best passage's part of the document that open alike."""
-        section = best.chunk.section
-        parent = section[:-1] if len(section) > 3 else section
-        chunks = [c for c in self._retriever.chunks if c.doc == best.chunk.doc and c.section[: len(parent)] == parent]
-        openings: dict[str, list[Unit]] = {}
-        for chunk in chunks:
-            units = self.units(chunk)
-            for sentence in (u for u in units if u.level == "sentence"):
-                # Each sentence's first clause, or the sentence when it is a single clause.
-                first = next(
-                    (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
-                    sentence,
-                )
-                openings.setdefault(_opening(first.text), []).append(first)
-        groups = [units for units in openings.values() if len(units) >= 3 and len({u.text for u in units}) == len(units)]
-        if not groups or len(parent) < 2 or parent[1] == "导语":
-            return []
-
-        def relevance(group: list[Unit]) -> float:
-            return sum(self._weights.coverage(topic, u.text + " " + " ".join(u.chunk.section[1:])) for u in group) / len(group)
-
-        group = max(groups, key=lambda g: (relevance(g), len(g)))
-        return sorted(group, key=_position) if relevance(group) >= MIN_COVERAGE else []
+    def _parallel_phrases(self, near: list[Unit], topic: Topic) -> list[Unit]:
+        """The most relevant run of sentences, in the parts of the document the candidates come from,
+        whose first clauses open alike (①… ②…, 一是… 二是…, 持续加强… 持续加强…)."""
+        parents = {}
+        for unit in near:
+            section = unit.chunk.section
+            parent = section[:-1] if len(section) > 3 else section
+            if len(parent) >= 2 and parent[1] != "导语":
+                parents.setdefault((unit.chunk.doc, parent), None)
+        best_group: list[Unit] = []
+        best_relevance = 0.0
+        for doc, parent in parents:
+            chunks = [c for c in self._retriever.chunks if c.doc == doc and c.section[: len(parent)] == parent]
+            openings: dict[str, list[Unit]] = {}
+            for chunk in chunks:
+                units = self.units(chunk)
+                for sentence in (u for u in units if u.level == "sentence"):
+                    # Each sentence's first clause, or the sentence when it is a single clause.
+                    first = next(
+                        (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
+                        sentence,
+                    )
+                    openings.setdefault(_opening(first.text), []).append(first)
+            for group in openings.values():
+                if len(group) < 3 or len({u.text for u in group}) != len(group):
+                    continue
+                relevance = sum(self._weights.coverage(topic, u.text + " " + " ".join(u.chunk.section[1:])) for u in group) / len(group)
+                if relevance > best_relevance:
+                    best_group, best_relevance = group, relevance
+        return sorted(best_group, key=_position) if best_relevance >= MIN_COVERAGE else []
 
     def _compare(self, question: ParsedQuestion, topic: Topic, ranked: Ranked) -> Draft | None:
         """One fact per side of the comparison, each found by its own search in its own scope."""
@@ -318,6 +343,17 @@ def _part_of(unit: Unit) -> Unit:
         if other.level == "part" and other.start <= unit.start and unit.end <= other.end:
             return other
     return _sentence_of(unit)
+
+
+def _count_of(words: str) -> int | None:
+    """How many items a question asks for: "哪七个" -> 7, "十大" -> 10, "哪几个" -> None."""
+    digits = re.findall(r"\d+", words)
+    if digits:
+        return int(digits[0])
+    for char in words:
+        if char in _NUMERALS:
+            return _NUMERALS.index(char) + 1
+    return None
 
 
 def _opening(text: str) -> str:
