@@ -13,6 +13,7 @@ from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, sp
 from .question import ParsedQuestion
 from .retrieval.retriever import Hit, Retriever
 from .scope import Scope, compare_anchors
+from .structure import PREAMBLE
 
 CANDIDATES = 30
 MIN_COVERAGE = 0.45
@@ -62,6 +63,8 @@ class Answerer:
         """Passages ranked by fused retrieval score and by how well their best unit answers, in scope."""
         topic = self._weights.topic(question.variants)
         hits = self._retriever.search(question.search_text, question.canonical, CANDIDATES)
+        if question.about_document:
+            hits = hits + self._preambles(hits)
         ranked = []
         for hit in hits:
             units = self.units(hit.chunk)
@@ -95,6 +98,14 @@ class Answerer:
             return refusal_draft(refusal, best, retrieved)
         if question.intent in ("list", "policy"):
             return compose(self._list_units(best, scored, topic, question.intent, question.normalized), retrieved, one_label=True)
+        if question.about_document and best.chunk.section[1:2] == (PREAMBLE,) and question.intent == "entity":
+            # Who issued it: the header block as a whole (title, issuer, date), cited as one span.
+            text = best.chunk.text
+            dated = re.search(r"20\d{2}年\d{1,2}月\d{1,2}日", text)
+            end = text.find("\n", dated.end()) if dated else -1
+            end = len(text) if end < 0 else end  # up to the line that carries the date
+            header = Unit(best.chunk, 0, end, "sentence", 0, end)
+            return compose([header], retrieved)
         whole = best if best.level == "sentence" else _sentence_of(best)
         if question.intent in ("entity", "date") and len(whole.text) < SHORT_SENTENCE and not re.search(r"\d", whole.text):
             following = self._next_sentence(whole)  # "强化央企联动。" names the point; the next sentence says who
@@ -126,7 +137,8 @@ class Answerer:
         for province in sorted(scope.provinces):
             if coverage < MIN_COVERAGE:
                 return Refusal(f"文档只涉及湖南省的情况，没有{province}的相关内容。", False)
-        if coverage < MIN_COVERAGE or self._weights.missing_code(topic, best.context_text):
+        in_header = question.about_document and best.chunk.section[1:2] == (PREAMBLE,)
+        if (coverage < MIN_COVERAGE and not in_header) or self._weights.missing_code(topic, best.context_text):
             return Refusal("文档中未找到与该问题直接相关的内容。", False)
         for year in sorted(scope.years):
             if best.scope.years and year not in best.scope.years:
@@ -148,7 +160,7 @@ class Answerer:
             around = [_part_of(focus).text]
             unit = question.expects.unit
             if not meets_expectation(question, best.text) or (
-                unit and not any(re.search(r"\d[\d.]*[万亿千百]?" + unit, text) for text in around or [focus.text])
+                unit and not any(re.search(r"[\d百千万亿十][\d.]*[万亿千百]?" + unit, text) for text in around or [focus.text])
             ):
                 return Refusal("文档中没有给出这项的具体数值。", True)
         return None
@@ -206,6 +218,16 @@ class Answerer:
                     return unit
         return None
 
+    def _preambles(self, hits: list[Hit]) -> list[Hit]:
+        """The header blocks of the documents, for questions about a document itself."""
+        present = {hit.chunk.id for hit in hits}
+        floor = min((hit.score for hit in hits), default=0.0)
+        return [
+            Hit(chunk, floor, position)
+            for position, chunk in enumerate(self._retriever.chunks)
+            if len(chunk.section) > 1 and chunk.section[1] == PREAMBLE and chunk.id not in present
+        ]
+
     def _next_sentence(self, sentence: Unit) -> Unit | None:
         later = [u for u in self.units(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
         return min(later, key=lambda u: u.start) if later else None
@@ -217,7 +239,7 @@ class Answerer:
         for unit in near:
             section = unit.chunk.section
             parent = section[:-1] if len(section) > 3 else section
-            if len(parent) >= 2 and parent[1] != "导语":
+            if len(parent) >= 2 and parent[1] != PREAMBLE:
                 parents.setdefault((unit.chunk.doc, parent), None)
         best_group: list[Unit] = []
         best_relevance = 0.0
@@ -400,7 +422,7 @@ def compose(units: list[Unit], retrieved: tuple[Hit, ...], one_label: bool = Fal
     parts = []
     for number, unit in enumerate(units, start=1):
         label = scope_label(unit) if (number == 1 or not one_label) else ""
-        body = unit.text.rstrip("。；;，,：:")
+        body = re.sub(r"(?<![，。；：！？])\n", "，", unit.text.rstrip("。；;，,：:")).replace("\n", "")
         parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
     return Draft("；".join(parts) + "。", False, tuple(units), retrieved)
 

@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from .chunking import Chunk
 from .question import ParsedQuestion
 from .scope import Scope, detect_scope, section_is_plan, section_year
+from .structure import PREAMBLE
 
 _SENTENCE_END = "。！？!?\n"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -344,7 +345,7 @@ def meets_expectation(question: ParsedQuestion, text: str) -> bool:
     expected = question.expects
     if expected.number and not _NUMBER.search(_DATES.sub("", text)):
         return False
-    if expected.unit and not re.search(r"\d[\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit), text):
+    if expected.unit and not re.search(r"[\d百千万亿十][\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit), text):
         return False
     if expected.percent and not re.search(r"%|％|百分点|\d+成|翻番|倍", text):
         return False
@@ -359,6 +360,8 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
     own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
     score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
     score += 0.04 * max(0, min(_shared_run(question.phrase, unit.text), 10) - 3)  # "预期性指标" word for word
+    if question.about_document and len(unit.chunk.section) > 1 and unit.chunk.section[1] == PREAMBLE:
+        score += 0.6  # who issued it and when stand in the document's header block
     if not meets_expectation(question, unit.text) and not (question.scope.target and unit.scope.plan):
         score -= 0.3
     if question.intent in ("figure", "compare"):

@@ -71,6 +71,12 @@ _PHRASE_NOISE = re.compile(
 )
 
 
+_DOCUMENT_ITSELF = re.compile(
+    r"(?:这期|本期|这份|该|这个)?(?:月报|工作报告|政府工作报告|报告|文件)(?:是)?(?:由|是)?(?:哪|谁|什么时候|何时|几号|哪天|哪个)"
+    r"|(?:谁|哪个单位|哪个部门)(?:作|做|发|编|印发|发布)的?(?:这期|这份)?(?:月报|报告)"
+)
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as asked (empty, too long, not text)."""
 
@@ -86,6 +92,7 @@ class ParsedQuestion:
     intent: str
     scope: Scope
     expects: Expectation
+    about_document: bool = False  # who issued a document, or when ("这期月报是哪天印发的")
 
 
 def validate_question(text: object, max_chars: int = 2000) -> str | None:
@@ -116,6 +123,7 @@ def parse_question(text: str, reference_year: int) -> ParsedQuestion:
         canonical=canonical_terms(normalized),
         variants=term_variants(normalized),
         phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
+        about_document=intent in ("date", "entity") and bool(_DOCUMENT_ITSELF.search(normalized)),
         intent=intent,
         scope=detect_scope(normalized),
         expects=expectation(normalized, intent),
@@ -136,7 +144,8 @@ def normalize_question(text: str, reference_year: int) -> str:
         "前年": reference_year - 2, "明年": reference_year + 1, "下一年": reference_year + 1,
     }
     for word, year in relative.items():
-        text = re.sub(rf"{word}(?!度)", f"{year}年", text) if word != "本年度" else text.replace(word, f"{year}年")
+        # "比去年同期" is the yardstick of a growth rate, not the period asked about: leave it as written.
+        text = re.sub(rf"{word}(?!度|同期)", f"{year}年", text) if word != "本年度" else text.replace(word, f"{year}年")
     text = re.sub(r"(20\d{2})年年", r"\1年", text)
     text = re.sub(r"(?<!\d)(\d{2})年", lambda m: f"20{m.group(1)}年" if 15 <= int(m.group(1)) <= 35 else m.group(0), text)
     return text

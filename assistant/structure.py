@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 SECTION_SEPARATOR = " › "
+#: The section of whatever precedes a document's first heading: its title block, issuer and date.
+PREAMBLE = "导语"
 
 _TERMINAL = set("。！？；：!?;:…】")
 _HEADING_MD = re.compile(r"^#{1,6}\s+(.+?)\s*$")
@@ -62,7 +64,7 @@ def parse_segments(original: str, title: str) -> list[Segment]:
             level2 = name
             body_start = _advance(original, paragraph.start, consumed)
             nested_leads = False  # leads after a ▲ title are its sub-sections, siblings of each other
-        base = tuple(s for s in (title, level1 or "导语", level2) if s)
+        base = tuple(s for s in (title, level1 or PREAMBLE, level2) if s)
         segments.extend(_split_on_leads(original, body_start, paragraph.end, base, nested_leads))
     return [s for s in segments if original[s.start : s.end].strip(_INDENT + "\n*")]
 
