@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, unit_score
+from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, subject_coverage, unit_score
 from .question import ParsedQuestion
 from .retrieval.retriever import Hit, Retriever
 from .scope import Scope, compare_anchors
@@ -19,6 +19,8 @@ CANDIDATES = 30
 MIN_COVERAGE = 0.45
 LIST_MAX_SENTENCES = 10
 SHORT_SENTENCE = 16
+SUBJECT_COVERAGE = 0.34
+_DATE_WORDS = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
 _NUMERALS = "一二三四五六七八九十"
@@ -95,7 +97,7 @@ class Answerer:
             best = _part_of(best)  # "分别增长多少", "多少…？排第几？": the figures travel together
         refusal = self._refusal(question, topic, best)
         if refusal is not None:
-            return refusal_draft(refusal, best, retrieved)
+            return refusal_draft(refusal, self._focus(best, topic), retrieved)
         if question.intent in ("list", "policy"):
             return compose(self._list_units(best, scored, topic, question.intent, question.normalized), retrieved, one_label=True)
         if question.about_document and best.chunk.section[1:2] == (PREAMBLE,) and question.intent == "entity":
@@ -155,6 +157,9 @@ class Answerer:
             return Refusal(f"文档中没有{'、'.join(months)}单月的这项数据。", True)
         if scope.actual and not scope.target and best.scope.plan:
             return Refusal("文档中没有这项指标的实际完成数据，只有预期目标。", True)
+        if question.intent == "figure" and best.level == "clause" and re.search(r"\d", _DATE_WORDS.sub("", best.text)):
+            if subject_coverage(self._weights, topic, best.text) < SUBJECT_COVERAGE and coverage < 0.8:
+                return Refusal("文档中没有给出这项的具体数值。", True)
         if not (scope.target and not scope.actual):
             focus = self._focus(best, topic)
             around = [_part_of(focus).text]

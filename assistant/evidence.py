@@ -13,6 +13,9 @@ from .scope import Scope, detect_scope, section_is_plan, section_year
 from .structure import PREAMBLE
 
 _SENTENCE_END = "。！？!?\n"
+LENGTH_WEIGHT = 0.25
+_ORDINALS = "一二三四五六七八九十"
+_ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
 _TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|(?<![A-Za-z.\d])\d+(?:\.\d+)?%?")
@@ -191,7 +194,8 @@ class TermWeights:
             if frequency == 0 and len(term) >= 3:
                 # A compound the passages never write whole: as informative as its rarest bigram.
                 frequency = min(sum(1 for text in self._texts if gram in text) for gram in _bigrams(term))
-            weight = math.log(1 + self._count / (frequency + 0.5))
+            # Rarer and longer words say more: "播种面积" narrows a question more than "粮食".
+            weight = math.log(1 + self._count / (frequency + 0.5)) * (1 + LENGTH_WEIGHT * max(0, min(len(term), 6) - 2))
             if frequency == 0 and len(term) == 2:
                 weight /= 2  # a two-character word the passages never use is as often a turn of phrase as a topic
             self._weights[term] = weight
@@ -206,7 +210,10 @@ class TermWeights:
         text = _HOW_MANY_ITEMS.sub(" ", text)
         for phrase in _STOP_PHRASES_LONG:
             text = text.replace(phrase, " ")
-        codes = [code.lower() for code in _LATIN_TERM.findall(text)]
+        # "第七项" of a numbered list is written "⑦" in the documents.
+        ordinals = [chr(0x2460 + _ORDINALS.index(m) ) for m in _ORDINAL.findall(text)]
+        text = _ORDINAL.sub(" ", text)
+        codes = ordinals + [code.lower() for code in _LATIN_TERM.findall(text)]
         text = _LATIN_TERM.sub(" ", text)
         words = codes + [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
         terms = [w for w in words if w not in _STOP_WORDS]
@@ -326,6 +333,12 @@ def _shared_run(phrase: str, text: str) -> int:
             longest = length
             length += 1
     return longest
+
+
+def subject_coverage(weights: "TermWeights", topic: Topic, text: str) -> float:
+    """How much of the question's topic the words before a clause's first figure speak of."""
+    subject = _SUBJECT_END.split(_DATES.sub("", text), maxsplit=1)[0]
+    return weights.coverage(topic, subject)
 
 
 def _subject_share(topic: Topic, text: str) -> float:
