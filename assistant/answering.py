@@ -218,8 +218,8 @@ class Answerer:
         if wanted is None or wanted < 3:
             return None
         for _, unit in scored:
-            if unit.level != "sentence" and unit.text.count("、") + 1 >= wanted - 1:
-                if self._weights.coverage(topic, unit.context_text) >= MIN_COVERAGE:
+            if unit.level != "sentence" and _item_count(unit.text) >= wanted:
+                if self._weights.coverage(topic, unit.context_text) >= MIN_COVERAGE and self._weights.coverage(topic, unit.text) > 0:
                     return unit
         return None
 
@@ -370,6 +370,12 @@ def _part_of(unit: Unit) -> Unit:
         if other.level == "part" and other.start <= unit.start and unit.end <= other.end:
             return other
     return _sentence_of(unit)
+
+
+def _item_count(text: str) -> int:
+    """Items a phrase enumerates: 甲、乙、丙, or a bracketed list （甲，乙，丙）."""
+    bracketed = max((len(re.split(r"[，、,]", inner)) for inner in re.findall(r"（([^）]*)）", text)), default=1)
+    return max(text.count("、") + 1, bracketed)
 
 
 def _count_of(words: str) -> int | None:

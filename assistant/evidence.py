@@ -18,7 +18,10 @@ _ORDINALS = "一二三四五六七八九十"
 _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
-_TIME_WORDS = re.compile(r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度|(?<![A-Za-z.\d])\d+(?:\.\d+)?%?")
+_TIME_WORDS = re.compile(
+    r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度"
+    r"|(?<![A-Za-z.\d])\d+(?:\.\d+)?(?:%|万亿|亿|万|千)?(?:元|人次|人|斤|亩|公里|家|个|项|辆|台)?"
+)
 _STOP_PHRASES_LONG = ("是多少", "有哪些", "是什么", "了多少", "怎么样", "多少", "什么", "哪些")
 _STOP_PHRASES = (
     "是多少", "多少", "是什么", "什么", "有哪些", "哪些", "请问", "情况", "怎么样", "怎么", "如何", "怎样",
@@ -130,8 +133,13 @@ def _spans(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]
     """Pieces of text[start:end] ending at (and including) a stop character, trimmed of spaces/punctuation."""
     spans = []
     piece_start = start
+    depth = 0  # a bracketed aside （高于一季度，高于去年同期） is not cut into pieces
     for i in range(start, end):
-        if text[i] in stops:
+        if text[i] in "（(":
+            depth += 1
+        elif text[i] in "）)" and depth:
+            depth -= 1
+        elif text[i] in stops and (depth == 0 or text[i] in _SENTENCE_END):
             spans.append((piece_start, i + 1))
             piece_start = i + 1
     if piece_start < end:

@@ -17,7 +17,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _PERCENT_WORDS = re.compile(rf"百分之([{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)")
 _NUMBER_WITH_UNIT = re.compile(
-    rf"([{_CN_DIGITS}]+点[{_CN_DIGITS}]+|[{_CN_DIGITS}]{{2,}})(?=万|亿|个百分点|公里|万人|亿元|亿斤|家|台|辆)"
+    rf"([{_CN_DIGITS}]+点[{_CN_DIGITS}]+|[{_CN_DIGITS}]{{2,}}|(?<![{_CN_DIGITS}第])[一二两三四五六七八九](?=万|亿))(?=万|亿|个百分点|公里|万人|亿元|亿斤|家|台|辆)"
 )
 _RANGE_WORDS = re.compile(rf"(?:前|头)([{_CN_DIGITS}\d]+)个月")
 _RANGE_VARIANTS = re.compile(rf"([{_CN_DIGITS}\d]{{1,2}})\s*(?:月)?\s*(?:至|到|—|–|~|～|－)\s*([{_CN_DIGITS}\d]{{1,2}})\s*月")
@@ -174,7 +174,7 @@ def term_variants(text: str) -> tuple[str, ...]:
         for variant in variants:
             expanded.append(variant)
             for form in forms:
-                if form not in variant:
+                if form != term:
                     expanded.append(re.sub(re.escape(term), form, variant, flags=re.IGNORECASE))
         variants = expanded[:8]
     return tuple(dict.fromkeys(variants))
