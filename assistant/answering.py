@@ -85,7 +85,7 @@ class Answerer:
             ((unit_score(question, unit, topic, self._weights, hit.score), unit) for hit, units, _ in top for unit in units),
             key=lambda item: -item[0],
         )
-        out_of_scope = self._outside_corpus(question, scored[0][1])
+        out_of_scope = self._outside_corpus(question, scored[0][1], [unit for _, unit in scored])
         if out_of_scope is not None:
             return refusal_draft(out_of_scope, scored[0][1], retrieved)
         if question.intent == "compare":
@@ -120,7 +120,7 @@ class Answerer:
             return Draft("文档没有给出具体数值，只提出：" + draft.text, False, draft.cited, retrieved)
         return compose([best], retrieved)
 
-    def _outside_corpus(self, question: ParsedQuestion, best: Unit) -> Refusal | None:
+    def _outside_corpus(self, question: ParsedQuestion, best: Unit, candidates: list[Unit]) -> Refusal | None:
         """Another province, the whole country, or a place the evidence does not speak of."""
         scope = question.scope
         for province in sorted(scope.provinces):
@@ -129,7 +129,8 @@ class Answerer:
         if _NATIONAL.search(question.normalized):
             return Refusal("文档只涉及湖南省的情况，没有全国层面的这项数据。", False)
         for place in sorted(scope.places):
-            if place not in best.scope.text:
+            speaks_of = [best] if len(scope.places) == 1 else candidates  # several places: each in some passage
+            if not any(place in unit.scope.text for unit in speaks_of):
                 return Refusal(f"文档中没有{place}这方面的内容。", False)
         return None
 
@@ -274,6 +275,7 @@ class Answerer:
         if len(anchors) < 2:
             return None
         picked: list[Unit] = []
+        picked_places: list[str] = []
         missing: list[str] = []
         side_ranked: list = []
         for label, anchor in anchors:
@@ -294,10 +296,11 @@ class Answerer:
                 missing.append(label)
                 continue
             picked.append(best)
+            picked_places.append("、".join(sorted(anchor.places)) or ("全省" if anchor.home else ""))
         if not picked:
             return None
         retrieved = _retrieved_with(picked, ranked + side_ranked, self._top_k)
-        draft = compose(picked, retrieved)
+        draft = compose(picked, retrieved, places=picked_places)
         if missing:
             return Draft(draft.text + f"文档中没有{'、'.join(missing)}的对应数据。", False, draft.cited, retrieved)
         return draft
@@ -429,10 +432,15 @@ def scope_label(unit: Unit) -> str:
     return ""
 
 
-def compose(units: list[Unit], retrieved: tuple[Hit, ...], one_label: bool = False) -> Draft:
+def compose(
+    units: list[Unit], retrieved: tuple[Hit, ...], one_label: bool = False, places: list[str] | None = None
+) -> Draft:
     parts = []
     for number, unit in enumerate(units, start=1):
         label = scope_label(unit) if (number == 1 or not one_label) else ""
+        place = places[number - 1] if places else ""
+        if place and place not in unit.text:
+            label = place + ("" if not label else label)
         body = re.sub(r"(?<![，。；：！？])\n", "，", unit.text.rstrip("。；;，,：:")).replace("\n", "")
         parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
     return Draft("；".join(parts) + "。", False, tuple(units), retrieved)

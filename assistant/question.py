@@ -193,7 +193,7 @@ def detect_intent(text: str) -> str:
 
 def _two_anchors(text: str) -> bool:
     anchors = compare_anchors(detect_scope(text))
-    if any(anchor.places or anchor.home for _, anchor in anchors):
+    if any(anchor.home for _, anchor in anchors):
         # "常德…连续22年全省第一" names the province without comparing with it.
         return len(anchors) >= 2 and bool(_COMPARING.search(text))
     return len(anchors) >= 2

@@ -83,11 +83,12 @@ def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
     for year in years:
         if year not in covered:
             anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=year != latest)))
-    if scope.places and scope.home and len(anchors) <= 1:
-        # "溆浦县社零增速跟全省比": the place and the province, same time.
+    if (scope.places and scope.home or len(scope.places) >= 2) and len(anchors) <= 1:
+        # "溆浦县社零增速跟全省比", "攸县和祁阳…分别": each place (and the province), same time.
         time = anchors[0][1] if anchors else Scope()
         anchors = [(place, Scope(years=time.years, periods=time.periods, places=frozenset({place}))) for place in sorted(scope.places)]
-        anchors.append(("全省", Scope(years=time.years, periods=time.periods, home=True)))
+        if scope.home:
+            anchors.append(("全省", Scope(years=time.years, periods=time.periods, home=True)))
         return anchors
     if len(anchors) == 1 and scope.target and scope.actual:
         anchors.append(("实际进展", Scope(years=frozenset({latest}) if latest else frozenset(), actual=True)))
