@@ -15,6 +15,7 @@ from .structure import PREAMBLE
 _SENTENCE_END = "。！？!?\n"
 LENGTH_WEIGHT = 0.25
 _ORDINALS = "一二三四五六七八九十"
+_CIRCLED = re.compile(r"[\u2460-\u2473]")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
@@ -228,8 +229,11 @@ class TermWeights:
         return list(dict.fromkeys(terms or (words if fallback else [])))
 
     def has_topic(self, variants: tuple[str, ...]) -> bool:
-        """Whether the question names something of its own, rather than leaning on an earlier one."""
-        return any(self.content_terms(v, fallback=False) for v in variants)
+        """Whether the question names something of its own, rather than leaning on an earlier one
+        ("第五项是什么？" names only a position in something said before)."""
+        return any(
+            any(not _CIRCLED.fullmatch(term) for term in self.content_terms(v, fallback=False)) for v in variants
+        )
 
     def topic(self, variants: tuple[str, ...]) -> "Topic":
         """The question's words in each written form; a form whose words another form contains and
@@ -242,7 +246,10 @@ class TermWeights:
         """Whether the text lacks a Latin-letter term of the question (PM2.5, 5G) in every form of it:
         such a term names one precise thing, and a passage without it is about something else."""
         lowered = text.lower()
-        return all(any(_LATIN_TERM.fullmatch(t) and t not in lowered for t in terms) for terms in topic.alternatives)
+        return all(
+            any((_LATIN_TERM.fullmatch(t) or _CIRCLED.fullmatch(t)) and t not in lowered for t in terms)
+            for terms in topic.alternatives
+        )
 
     def coverage(self, topic: "Topic", text: str) -> float:
         """Weighted share of the topic's words the text contains (the best of the topic's variants)."""
@@ -380,7 +387,10 @@ def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: Term
     context = weights.coverage(topic, unit.context_text)
     own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
     score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
-    score += 0.04 * max(0, min(_shared_run(question.phrase, unit.text), 10) - 3)  # "预期性指标" word for word
+    if not any(unit.text.rstrip("。；，") in heading for heading in unit.chunk.section):  # not a bare heading
+        score += 0.04 * max(0, min(_shared_run(question.phrase, unit.text), 10) - 3)  # "预期性指标" word for word
+    if weights.missing_code(topic, unit.context_text):
+        score -= 0.6  # "⑤", "PM2.5": a precise identifier the unit does not carry
     if question.about_document and len(unit.chunk.section) > 1 and unit.chunk.section[1] == PREAMBLE:
         score += 0.6  # who issued it and when stand in the document's header block
     if not meets_expectation(question, unit.text) and not (question.scope.target and unit.scope.plan):
