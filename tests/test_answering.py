@@ -215,3 +215,36 @@ def test_answered_questions_retrieve_something(ask):
         answer = ask(question)
         if not answer.refused:
             assert answer.retrieved and answer.citations, question
+
+
+def test_a_single_month_is_not_answered_with_months_to_date(ask):
+    answer = ask("8月份全省社零增长多少？")
+    assert answer.refused and "8月" in answer.answer
+    assert any("6.2%" in c.quote for c in answer.citations), "the nearest figure, 1-7月, is shown"
+
+
+def test_who_issued_a_document_is_read_from_its_header(ask):
+    answer = ask("这期月报是哪个单位发的？")
+    assert not answer.refused
+    assert "综合协调组" in answer.answer and "2025年8月27日" in answer.answer
+    assert answer.citations[0].doc == MONTHLY_REPORT
+
+
+def test_two_places_are_answered_side_by_side(ask):
+    answer = ask("攸县和祁阳的重复检查率、检查频次分别下降多少？")
+    assert not answer.refused
+    assert "攸县" in answer.answer and "祁阳" in answer.answer
+    assert len(answer.citations) == 2
+
+
+def test_a_precise_identifier_the_documents_lack_is_refused(ask):
+    assert ask("去年全省PM2.5平均浓度是多少？").refused
+    answer = ask("今年PM2.5浓度要降到多少？")
+    assert not answer.refused and "33微克/立方米" in answer.answer
+
+
+def test_follow_ups_about_another_place_and_a_list_item(real_assistant):
+    other_place = real_assistant.ask("那祁阳呢？", ["攸县涉企检查频次下降多少？"])
+    assert "祁阳" in other_place.resolved_question and "43%" in other_place.answer
+    item = real_assistant.ask("第五项具体是什么？", ["十大重点民生实事有哪些？"])
+    assert "⑤" in item.answer and "740元/月" in item.answer

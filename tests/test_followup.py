@@ -66,3 +66,12 @@ def test_follow_ups_chain_through_the_history(has_topic):
     resolved = resolve_followup("前年呢？", ["今年社零增长目标是多少？", "那去年呢？"], has_topic)
     assert "前年" in resolved and "社零" in resolved
     assert parse_question(resolved, YEAR).scope.years == frozenset({2023})
+
+
+def test_another_place_replaces_the_place_of_the_previous_question(has_topic):
+    assert resolve_followup("那祁阳呢？", ["攸县新增行政执法人员多少人？"], has_topic) == "祁阳新增行政执法人员多少人？"
+
+
+def test_an_item_of_the_list_just_asked_about(has_topic):
+    resolved = resolve_followup("第五项具体是什么？", ["十大重点民生实事有哪些？"], has_topic)
+    assert resolved == "十大重点民生实事第五项具体是什么？"
