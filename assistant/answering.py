@@ -7,13 +7,15 @@ figure is never rewritten. Scope decides between passages and decides when to re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from .evidence import TermWeights, Topic, Unit, meets_expectation, scope_fit, split_units, subject_coverage, unit_score
+from .composing import Draft, Refusal, compose, refusal_draft
+from .evidence import Unit, meets_expectation, split_units, subject_coverage, unit_score
 from .question import ParsedQuestion
 from .retrieval.retriever import Hit, Retriever
 from .scope import Scope, compare_anchors
 from .structure import PREAMBLE
+from .terms import TermWeights, Topic
 
 CANDIDATES = 30
 MIN_COVERAGE = 0.45
@@ -30,22 +32,6 @@ _MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么�
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
 Ranked = list[tuple[Hit, list[Unit], float]]
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An answer before it becomes the contract's Answer: text with [n] markers and the cited units."""
-
-    text: str
-    refused: bool
-    cited: tuple[Unit, ...]
-    retrieved: tuple[Hit, ...]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    message: str
-    show_nearest: bool
 
 
 class Answerer:
@@ -418,38 +404,3 @@ def _same_place(a: Unit, b: Unit) -> bool:
 def _is_heading_only(unit: Unit) -> bool:
     """A sentence that only repeats its section's lead phrase ("大力提振消费。")."""
     return unit.text.rstrip("。；，") in unit.chunk.section
-
-
-def scope_label(unit: Unit) -> str:
-    """What the evidence is about when its own words do not say it: "2024年", "2025年目标", "1-7月"."""
-    scope = unit.scope
-    sentence = unit.sentence
-    if scope.periods:
-        period = sorted(scope.periods)[0]
-        return "" if period in unit.text.replace(" ", "") else period
-    if scope.years and not scope.inferred_year and not re.search(r"20\d{2}年", sentence):
-        return f"{max(scope.years)}年" + ("目标" if scope.plan else "")
-    return ""
-
-
-def compose(
-    units: list[Unit], retrieved: tuple[Hit, ...], one_label: bool = False, places: list[str] | None = None
-) -> Draft:
-    parts = []
-    for number, unit in enumerate(units, start=1):
-        label = scope_label(unit) if (number == 1 or not one_label) else ""
-        place = places[number - 1] if places else ""
-        if place and place not in unit.text:
-            label = place + ("" if not label else label)
-        body = re.sub(r"(?<![，。；：！？])\n", "，", unit.text.rstrip("。；;，,：:")).replace("\n", "")
-        parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
-    return Draft("；".join(parts) + "。", False, tuple(units), retrieved)
-
-
-def refusal_draft(refusal: Refusal, nearest: Unit, retrieved: tuple[Hit, ...]) -> Draft:
-    if not refusal.show_nearest:
-        return Draft(refusal.message, True, (), retrieved)
-    label = scope_label(nearest)
-    body = nearest.text.rstrip("。；;，,：:")
-    nearest_text = f"{label}，{body}" if label else body
-    return Draft(f"{refusal.message}文档中最接近的内容是：{nearest_text}[1]。", True, (nearest,), retrieved)

@@ -13,7 +13,7 @@ from .answer import Answer, Citation, RetrievedPassage, Timings
 from .answering import Answerer, Draft
 from .corpus import Document, load_corpus
 from .embedding.model import EmbeddingModel
-from .evidence import TermWeights
+from .terms import TermWeights
 from .followup import resolve_followup
 from .index_store import LoadedIndex, build, expected_identity, load, staleness
 from .question import parse_question, validate_question

@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 
-from assistant.evidence import TermWeights
+from assistant.terms import TermWeights
 from assistant.followup import resolve_followup
 from assistant.question import parse_question
 
