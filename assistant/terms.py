@@ -13,6 +13,7 @@ LENGTH_WEIGHT = 0.25
 _ORDINALS = "一二三四五六七八九十"
 _CIRCLED = re.compile(r"[\u2460-\u2473]")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
+_FUNCTION_CHARS = set("的是在了吗呢吧啊和与及或等把被对向从为也都就还又有要该这那哪谁几个去今年月日上下中里怎么多少")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
 _TIME_WORDS = re.compile(
@@ -37,7 +38,7 @@ _STOP_WORDS = set(_STOP_PHRASES) | {
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
     "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
-    "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "近期", "形势", "进展", "状况", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
+    "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "近期", "形势", "进展", "状况", "打算", "安排", "方面", "工作", "做法", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
 }
 
 
@@ -145,7 +146,20 @@ def _bigrams(term: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
-    return _jieba().lcut(text, HMM=False)
+    """jieba's words, with runs of single characters it could not place joined back ("文旅")."""
+    words: list[str] = []
+    run = ""
+    for word in _jieba().lcut(text, HMM=False):
+        if len(word) == 1 and _CJK.fullmatch(word) and word not in _FUNCTION_CHARS:
+            run += word
+            continue
+        if run:
+            words.append(run)
+            run = ""
+        words.append(word)
+    if run:
+        words.append(run)
+    return words
 
 
 @lru_cache(maxsize=1)

@@ -52,3 +52,8 @@ def test_a_question_leaning_on_the_previous_one_has_no_topic_of_its_own(weights)
     assert not weights.has_topic(parse_question("那去年呢？", 2025).variants)
     assert not weights.has_topic(parse_question("第五项具体是什么？", 2025).variants)
     assert weights.has_topic(parse_question("十大重点民生实事有哪些？", 2025).variants)
+
+
+def test_characters_jieba_cannot_place_are_kept_together(weights):
+    assert "文旅" in weights.content_terms("今年文旅方面有什么打算")
+    assert "上作" not in weights.content_terms("报告是哪天在什么会议上作的")
