@@ -79,6 +79,11 @@ class Answerer:
             if draft is not None:
                 return draft
         best = scored[0][1]
+        if question.intent == "figure" and _current_year_unqualified(question.scope, best):
+            # "今年社零增长多少？": the year's target and its latest actual figure are both answers.
+            both = self._compare(question, topic, ranked, anchors=_target_and_actual(best))
+            if both is not None:
+                return both
         if best.level == "clause" and _MULTI_ASK.search(question.normalized):
             best = _part_of(best)  # "分别增长多少", "多少…？排第几？": the figures travel together
         refusal = self._refusal(question, topic, best)
@@ -255,9 +260,16 @@ class Answerer:
                     best_group, best_relevance = group, relevance
         return sorted(best_group, key=_position) if best_relevance >= MIN_COVERAGE else []
 
-    def _compare(self, question: ParsedQuestion, topic: Topic, ranked: Ranked) -> Draft | None:
-        """One fact per side of the comparison, each found by its own search in its own scope."""
-        anchors = compare_anchors(question.scope)
+    def _compare(
+        self, question: ParsedQuestion, topic: Topic, ranked: Ranked, anchors: list | None = None
+    ) -> Draft | None:
+        """One fact per side of the comparison, each found by its own search in its own scope.
+
+        With `anchors` given (an implicit comparison), nothing is said of a side not found, and a
+        draft is made only when every side is found.
+        """
+        implicit = anchors is not None
+        anchors = anchors if implicit else compare_anchors(question.scope)
         if len(anchors) < 2:
             return None
         picked: list[Unit] = []
@@ -283,7 +295,7 @@ class Answerer:
                 continue
             picked.append(best)
             picked_places.append("、".join(sorted(anchor.places)) or ("全省" if anchor.home else ""))
-        if not picked:
+        if not picked or (implicit and missing):
             return None
         retrieved = _retrieved_with(picked, ranked + side_ranked, self._top_k)
         draft = compose(picked, retrieved, places=picked_places)
@@ -313,6 +325,19 @@ def _side_question(question: ParsedQuestion, anchor: Scope, others: list[Scope])
         home=anchor.home,
     )
     return replace(question, search_text=text, scope=scope, intent="figure")
+
+
+def _current_year_unqualified(scope: Scope, best: Unit) -> bool:
+    """A question about this year's figure that says neither target nor actual nor which months."""
+    if scope.target or scope.actual or scope.periods or scope.places or scope.provinces:
+        return False
+    year = max(best.scope.years, default=None)
+    return year is not None and scope.years <= {year} and (best.scope.plan or bool(best.scope.periods))
+
+
+def _target_and_actual(best: Unit) -> list[tuple[str, Scope]]:
+    years = frozenset({max(best.scope.years)})
+    return [("目标", Scope(years=years, target=True)), ("实际进展", Scope(years=years, actual=True))]
 
 
 def _retrieved_with(units: list[Unit], ranked: Ranked, top_k: int) -> tuple[Hit, ...]:

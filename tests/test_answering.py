@@ -248,3 +248,10 @@ def test_follow_ups_about_another_place_and_a_list_item(real_assistant):
     assert "祁阳" in other_place.resolved_question and "43%" in other_place.answer
     item = real_assistant.ask("第五项具体是什么？", ["十大重点民生实事有哪些？"])
     assert "⑤" in item.answer and "740元/月" in item.answer
+
+
+def test_this_year_s_figure_without_target_or_months_gets_both(ask):
+    answer = ask("今年城镇新增就业多少人？")
+    assert not answer.refused
+    assert "70万人" in answer.answer and "54.15万人" in answer.answer
+    assert {c.doc for c in answer.citations} == {WORK_REPORT, MONTHLY_REPORT}
