@@ -123,7 +123,21 @@ class Answerer:
             speaks_of = [best] if len(scope.places) == 1 else candidates  # several places: each in some passage
             if not any(place in unit.scope.text for unit in speaks_of):
                 return Refusal(f"文档中没有{place}这方面的内容。", False)
+        if len(scope.places) == 1 and question.intent == "figure" and not self._about_place(best, next(iter(scope.places)), question):
+            return Refusal(f"文档中没有{next(iter(scope.places))}的这项数据。", False)
         return None
+
+    def _about_place(self, unit: Unit, place: str, question: ParsedQuestion) -> bool:
+        """Whether a unit's figure is the place's: its section is about the place, or a clause naming
+        the place also names what is asked ("长沙广汽埃安…建成投产" is not 长沙's GDP)."""
+        if place in unit.scope.places:
+            return True
+        topic = self._weights.topic(question.variants)
+        clauses = [
+            u for u in self.units(unit.chunk)
+            if u.sentence_start == unit.sentence_start and u.level == "clause" and place in u.text
+        ] or [unit]
+        return any(self._weights.coverage(topic, c.text) >= MIN_COVERAGE for c in clauses)
 
     def _refusal(self, question: ParsedQuestion, topic: Topic, best: Unit) -> Refusal | None:
         scope = question.scope

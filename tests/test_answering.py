@@ -255,3 +255,9 @@ def test_this_year_s_figure_without_target_or_months_gets_both(ask):
     assert not answer.refused
     assert "70万人" in answer.answer and "54.15万人" in answer.answer
     assert {c.doc for c in answer.citations} == {WORK_REPORT, MONTHLY_REPORT}
+
+
+def test_a_city_named_only_in_passing_does_not_answer_for_the_city(ask):
+    assert ask("2024年长沙GDP多少？").refused  # "长沙广汽埃安…建成投产" is not 长沙's GDP
+    answer = ask("衡阳市民营企业贷款余额增长多少？")  # the 衡阳 section's "全市…" is 衡阳's
+    assert not answer.refused and "9%" in answer.answer and "22.2%" in answer.answer
