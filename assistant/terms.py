@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from .chunking import Chunk
 
@@ -77,7 +78,7 @@ class TermWeights:
         text = _ORDINAL.sub(" ", text)
         codes = ordinals + [code.lower() for code in _LATIN_TERM.findall(text)]
         text = _LATIN_TERM.sub(" ", text)
-        words = codes + [w for w in _words(text) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
+        words = codes + [w for w in _words(text, self._written) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
         terms = [w for w in words if w not in _STOP_WORDS]
         return list(dict.fromkeys(terms or (words if fallback else [])))
 
@@ -145,20 +146,24 @@ def _bigrams(term: str) -> list[str]:
     return [term[i : i + 2] for i in range(len(term) - 1)] or [term]
 
 
-def _words(text: str) -> list[str]:
-    """jieba's words, with runs of single characters it could not place joined back ("文旅")."""
+def _words(text: str, is_written: Callable[[str], bool]) -> list[str]:
+    """jieba's words, with a run of single characters it could not place joined back into one word
+    when the documents write it so ("文旅"), and left as characters when they do not ("会说")."""
     words: list[str] = []
     run = ""
+
+    def flush() -> None:
+        nonlocal run
+        words.extend([run] if len(run) > 1 and is_written(run) else list(run))
+        run = ""
+
     for word in _jieba().lcut(text, HMM=False):
         if len(word) == 1 and _CJK.fullmatch(word) and word not in _FUNCTION_CHARS:
             run += word
             continue
-        if run:
-            words.append(run)
-            run = ""
+        flush()
         words.append(word)
-    if run:
-        words.append(run)
+    flush()
     return words
 
 
