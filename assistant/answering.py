@@ -330,15 +330,7 @@ def _side_question(question: ParsedQuestion, anchor: Scope, others: list[Scope])
             text = re.sub(r"目标|计划|预期|力争", " ", text)
         for place in other.places - anchor.places:
             text = text.replace(place, " ")
-    scope = Scope(
-        years=anchor.years,
-        periods=anchor.periods,
-        target=anchor.target,
-        actual=anchor.actual,
-        places=anchor.places,
-        home=anchor.home,
-    )
-    return replace(question, search_text=text, scope=scope, intent="figure")
+    return replace(question, search_text=text, scope=anchor, intent="figure")
 
 
 def _current_year_unqualified(scope: Scope, best: Unit) -> bool:

@@ -124,13 +124,7 @@ def _compare(args: argparse.Namespace) -> int:
             progress = _progress(len(expectations))
             results.append(run_variant(variant, base, expectations, originals, work, str(args.dataset), progress))
     meta = {"created": timestamp(), "dataset": str(args.dataset), "base settings": describe_settings(base)}
-    name = f"compare-{meta['created']}"
-    md_path, json_path = write_report(
-        compare_markdown(results, meta), compare_json(results, meta), args.reports_dir, name
-    )
-    print(compare_table(results))
-    print(f"\nreport: {md_path}\n        {json_path}")
-    return 0
+    return _publish(compare_markdown(results, meta), compare_json(results, meta), compare_table(results), args, "compare", meta)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -143,11 +137,15 @@ def _bench(args: argparse.Namespace) -> int:
         measurements = run_benchmarks(settings, questions, work, cold_runs=args.cold_runs)
     meta = {"created": timestamp(), "dataset": str(args.dataset), "questions": len(questions)}
     meta["settings"] = describe_settings(settings)
-    name = f"bench-{meta['created']}"
-    md_path, json_path = write_report(
-        bench_markdown(measurements, meta), bench_json(measurements, meta), args.reports_dir, name
+    return _publish(
+        bench_markdown(measurements, meta), bench_json(measurements, meta), bench_table(measurements), args, "bench", meta
     )
-    print(bench_table(measurements))
+
+
+def _publish(markdown: str, data: dict, table: str, args: argparse.Namespace, kind: str, meta: dict) -> int:
+    """Write the report pair, print the table and where the report is."""
+    md_path, json_path = write_report(markdown, data, args.reports_dir, f"{kind}-{meta['created']}")
+    print(table)
     print(f"\nreport: {md_path}\n        {json_path}")
     return 0
 
