@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from functools import lru_cache
@@ -11,6 +12,7 @@ import numpy as np
 
 from .answer import Answer, Citation, RetrievedPassage, Timings
 from .answering import Answerer, Draft
+from .answering.scoring import AnswerModel
 from .corpus import Document, load_corpus
 from .embedding.model import EmbeddingModel
 from .terms import TermWeights
@@ -24,7 +26,14 @@ from .settings import Settings
 
 
 class Assistant:
-    def __init__(self, settings: Settings, documents: tuple[Document, ...], index: LoadedIndex, model: EmbeddingModel) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        documents: tuple[Document, ...],
+        index: LoadedIndex,
+        model: EmbeddingModel,
+        answer_model: AnswerModel | None = None,
+    ) -> None:
         self.settings = settings
         self.documents = documents
         self.index = index
@@ -44,13 +53,20 @@ class Assistant:
             settings.rrf_k,
         )
         self._weights = TermWeights(index.chunks)
-        self._answerer = Answerer(retriever, self._weights, settings.top_k)
+        self._answerer = Answerer(
+            retriever, self._weights, settings.top_k, self._reference_year, _known_years(documents, index.chunks), answer_model
+        )
         # One question at a time: the torch model and the caches are shared; on two cores nothing is lost.
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(
-        cls, settings: Settings | None = None, *, progress: bool = False, log: Callable[[str], None] | None = None
+        cls,
+        settings: Settings | None = None,
+        *,
+        progress: bool = False,
+        log: Callable[[str], None] | None = None,
+        answer_model: AnswerModel | None = None,
     ) -> "Assistant":
         settings = settings or Settings.from_env()
         log = log or (lambda message: None)
@@ -63,7 +79,7 @@ class Assistant:
             batch_size=settings.embed_batch_size,
         )
         index = ensure_index(settings, documents, model, progress=progress, log=log)
-        return cls(settings, documents, index, model)
+        return cls(settings, documents, index, model, answer_model)
 
     @lru_cache(maxsize=256)
     def _encode_query(self, text: str) -> np.ndarray:
@@ -85,10 +101,10 @@ class Assistant:
         resolved = resolve_followup(question, _questions(history), self._has_topic)
         parsed = parse_question(resolved, self._reference_year)
         with self._lock:
-            ranked = self._answerer.retrieve(parsed)
-            retrieved_at = time.perf_counter()
-            draft = self._answerer.answer(parsed, ranked)
+            parsed_at = time.perf_counter()
+            draft, trace = self._answerer.answer(parsed)
             finished = time.perf_counter()
+        retrieved_at = parsed_at + trace.gather_ms / 1000
         return self._to_answer(
             question,
             resolved,
@@ -159,6 +175,14 @@ def ensure_index(
         reason,
         log,
     )
+
+
+def _known_years(documents: tuple[Document, ...], chunks) -> frozenset[int]:
+    """The years the documents speak of: their years of issue and the years their headings name."""
+    years = {d.year for d in documents if d.date}
+    for chunk in chunks:
+        years.update(int(y) for y in re.findall(r"(20\d{2})年", " ".join(chunk.section)))
+    return frozenset(years)
 
 
 def _questions(history: Sequence[object] | None) -> list[str]:

@@ -8,15 +8,10 @@ from functools import cached_property
 
 from .chunking import Chunk
 from .question import ParsedQuestion
-from .scope import Scope, detect_scope, section_is_plan, section_year
-from .structure import PREAMBLE
-from .terms import TermWeights, Topic
+from .scope import detect_scope, section_is_plan, section_year
 
 _SENTENCE_END = "。！？!?\n"
 _NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千]+[万亿]")
-_SUBJECT_END = re.compile(r"\d")
-_SHARE = re.compile(r"占|比重|占比|比例")
-_SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|实现|达到?|增长|下降|约|超过?|突破|其中|，|、|\s")
 _DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
 _PERIOD = re.compile(r"-|半年|季度")
 _CONTINUATION = re.compile(r"同比|较上年|比上年|比去年|分别(?:实现|增长|下降|为)|完成年度|占全|均居|增长\d|下降\d")
@@ -159,66 +154,6 @@ def unit_scope(unit: Unit) -> UnitScope:
     )
 
 
-def scope_fit(question: Scope, scope: UnitScope) -> float:
-    """How well a unit's scope fits the question's: positive fits, negative contradicts."""
-    fit = 0.0
-    if question.years:
-        if scope.years & question.years:
-            fit += 0.3
-        elif scope.years:
-            fit -= 0.6
-    asked_periods = {p for p in question.periods if "-" in p or "年" in p or "季度" in p}
-    if asked_periods:
-        if scope.periods & asked_periods:
-            fit += 0.3
-        elif scope.periods:
-            fit -= 0.25  # another period: not what was asked, but the nearest kind of figure
-        else:
-            fit -= 0.35
-    elif any(re.fullmatch(r"\d{1,2}月", p) for p in question.periods):
-        fit += 0.2 if scope.periods else 0.0  # a month asked: the months-to-date figures come nearest
-    elif scope.periods and not scope.inherited_period:
-        fit -= 0.1  # a quarter's or half-year's figure when the question asks about no period
-    if question.target and not question.actual:
-        fit += 0.2 if scope.plan else -0.1
-    elif question.actual and not question.target:
-        fit += -0.2 if scope.plan else 0.05
-    for place in question.places | question.provinces:
-        fit += 0.3 if place in scope.text else -0.8
-    if scope.places and not question.places:
-        fit -= 0.5 if question.home else 0.15  # one city's figure for a question about the province
-    return fit
-
-
-def _shared_run(phrase: str, text: str) -> int:
-    """Length of the longest run of the question's characters that the text repeats exactly."""
-    longest = 0
-    for start in range(len(phrase)):
-        length = longest + 1
-        while start + length <= len(phrase) and phrase[start : start + length] in text:
-            longest = length
-            length += 1
-    return longest
-
-
-def subject_coverage(weights: TermWeights, topic: Topic, text: str) -> float:
-    """How much of the question's topic the words before a clause's first figure speak of."""
-    subject = _SUBJECT_END.split(_DATES.sub("", text), maxsplit=1)[0]
-    return weights.coverage(topic, subject)
-
-
-def _subject_share(topic: Topic, text: str) -> float:
-    """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
-    subject = _SUBJECT_NOISE.sub("", _SUBJECT_END.split(_DATES.sub("", text), maxsplit=1)[0][-24:])
-    if not subject:
-        return 0.0
-    best = 0.0
-    for terms in topic.alternatives:
-        covered = sum(len(term) for term in terms if term in subject)
-        best = max(best, min(1.0, covered / len(subject)))
-    return best
-
-
 def meets_expectation(question: ParsedQuestion, text: str) -> bool:
     """Whether the text holds the kind of answer asked for: a number, in the unit asked, a share…"""
     expected = question.expects
@@ -231,29 +166,3 @@ def meets_expectation(question: ParsedQuestion, text: str) -> bool:
     if expected.share and not re.search(r"占|比重|比例|率", text):
         return False
     return True
-
-
-def unit_score(question: ParsedQuestion, unit: Unit, topic: Topic, weights: TermWeights, prior: float) -> float:
-    own = weights.coverage(topic, unit.text)
-    context = weights.coverage(topic, unit.context_text)
-    own_weight = 0.3 if question.intent == "date" else 0.55  # a date is rarely said with the words asked
-    score = own_weight * own + (0.9 - own_weight) * context + 0.15 * prior + scope_fit(question.scope, unit.scope)
-    if not any(unit.text.rstrip("。；，") in heading for heading in unit.chunk.section):  # not a bare heading
-        score += 0.04 * max(0, min(_shared_run(question.phrase, unit.text), 10) - 3)  # "预期性指标" word for word
-    if weights.missing_code(topic, unit.context_text):
-        score -= 0.6  # "⑤", "PM2.5": a precise identifier the unit does not carry
-    if question.about_document and len(unit.chunk.section) > 1 and unit.chunk.section[1] == PREAMBLE:
-        score += 0.6  # who issued it and when stand in the document's header block
-    if not meets_expectation(question, unit.text) and not (question.scope.target and unit.scope.plan):
-        score -= 0.3
-    if question.intent in ("figure", "compare"):
-        score += 0.12 if _NUMBER.search(unit.text) else -0.1
-        score += 0.2 * _subject_share(topic, unit.text)
-        if question.expects.percent and not question.expects.share and _SHARE.search(unit.text):
-            score -= 0.15  # a share ("占…比重达74.4%") when a growth rate is asked
-        score -= 0.0015 * max(0, len(unit.text) - 40)
-    elif question.intent == "date":
-        score += 0.25 if re.search(r"\d{1,2}月\d{1,2}日|20\d{2}年\d{1,2}月", unit.sentence) else -0.15
-    else:
-        score -= 0.0007 * max(0, len(unit.text) - 80)
-    return score

@@ -74,7 +74,12 @@ _PHRASE_NOISE = re.compile(
 _DOCUMENT_ITSELF = re.compile(
     r"(?:这期|本期|这份|该|这个)?(?:月报|工作报告|政府工作报告|报告|文件)(?:是)?(?:由|是)?(?:哪|谁|什么时候|何时|几号|哪天|哪个)"
     r"|(?:谁|哪个单位|哪个部门)(?:作|做|发|编|印发|发布)的?(?:这期|这份)?(?:月报|报告)"
+    r"|印发|联系人|联系电话|邮箱|报送|抄送|发给哪|栏目|落款|在什么会|哪次会|什么会议上作|作的报告|谁作的|谁编"
 )
+
+
+#: Fields only a document's own header or closing block holds.
+_DOCUMENT_FIELD = re.compile(r"联系人|联系电话|邮箱|报送|抄送|印发给|发给哪|栏目")
 
 
 class QuestionError(ValueError):
@@ -123,7 +128,8 @@ def parse_question(text: str, reference_year: int) -> ParsedQuestion:
         canonical=canonical_terms(normalized),
         variants=term_variants(normalized),
         phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
-        about_document=intent in ("date", "entity") and bool(_DOCUMENT_ITSELF.search(normalized)),
+        about_document=bool(_DOCUMENT_FIELD.search(normalized))
+        or (intent in ("date", "entity", "list") and bool(_DOCUMENT_ITSELF.search(normalized))),
         intent=intent,
         scope=detect_scope(normalized),
         expects=expectation(normalized, intent),

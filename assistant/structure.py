@@ -13,6 +13,8 @@ from dataclasses import dataclass
 SECTION_SEPARATOR = " › "
 #: The section of whatever precedes a document's first heading: its title block, issuer and date.
 PREAMBLE = "导语"
+#: The section of a document's closing distribution block (报：… 发：… 联系人：…).
+FOOTER = "文末"
 
 _TERMINAL = set("。！？；：!?;:…】")
 _HEADING_MD = re.compile(r"^#{1,6}\s+(.+?)\s*$")
@@ -20,6 +22,8 @@ _HEADING_BRACKET = re.compile(r"^【\s*(.+?)\s*】$")
 _HEADING_NUMBERED = re.compile(r"^（[一二三四五六七八九十]+）")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 _FOOTER_START = re.compile(r"^(?:报：|发：|抄送|联系人：|印发|---+$|\*\*\*+$|> ?作者)")
+#: A reprint's trailer (a rule, the reprinter's name and address) is not part of the document at all.
+_REPRINT_START = re.compile(r"^(?:---+$|\*\*\*+$|> ?作者)")
 _INDENT = " \t\u3000"
 
 
@@ -41,7 +45,7 @@ class _Paragraph:
 
 def parse_segments(original: str, title: str) -> list[Segment]:
     paragraphs = _paragraphs(original)
-    paragraphs = _without_footer(paragraphs)
+    paragraphs, footer = _split_footer(paragraphs)
     segments: list[Segment] = []
     level1: str | None = None
     level2: str | None = None
@@ -66,6 +70,7 @@ def parse_segments(original: str, title: str) -> list[Segment]:
             nested_leads = False  # leads after a ▲ title are its sub-sections, siblings of each other
         base = tuple(s for s in (title, level1 or PREAMBLE, level2) if s)
         segments.extend(_split_on_leads(original, body_start, paragraph.end, base, nested_leads))
+    segments.extend(Segment((title, FOOTER), p.start, p.end) for p in footer)
     return [s for s in segments if original[s.start : s.end].strip(_INDENT + "\n*")]
 
 
@@ -95,13 +100,18 @@ def _paragraphs(original: str) -> list[_Paragraph]:
     return paragraphs
 
 
-def _without_footer(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
-    """Drop the trailing distribution list / author footer (报：… 发：… 联系人：…, or after ``---``)."""
+def _split_footer(paragraphs: list[_Paragraph]) -> tuple[list[_Paragraph], list[_Paragraph]]:
+    """The body, and the trailing distribution block (报：… 发：… 联系人：…) that is its own section.
+
+    A reprint's trailer (after ``---``, or "作者: …") is left out altogether.
+    """
     cut = len(paragraphs)
     for index in range(len(paragraphs) - 1, max(-1, len(paragraphs) - 8), -1):
         if _FOOTER_START.match(paragraphs[index].text.strip()):
             cut = index
-    return paragraphs[:cut]
+    footer = paragraphs[cut:]
+    reprint = next((i for i, p in enumerate(footer) if _REPRINT_START.match(p.text.strip())), len(footer))
+    return paragraphs[:cut], footer[:reprint]
 
 
 def _strip_prefix(text: str) -> str:

@@ -16,6 +16,7 @@ _CIRCLED = re.compile(r"[\u2460-\u2473]")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
 _FUNCTION_CHARS = set("的是在了吗呢吧啊和与及或等把被对向从为也都就还又有要该这那哪谁几个去今年月日上下中里怎么多少")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_QUOTED = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
 _LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
 _TIME_WORDS = re.compile(
     r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度"
@@ -40,6 +41,8 @@ _STOP_WORDS = set(_STOP_PHRASES) | {
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
     "左右", "同比", "增速", "增长", "提高", "下降", "达到", "实现", "多长", "几个", "几项", "几家", "哪天", "哪一天",
     "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "近期", "形势", "进展", "状况", "打算", "安排", "方面", "工作", "做法", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
+    "现在", "目前", "当前", "如今", "至今", "眼下", "已经", "一个月", "每个月", "大概", "大约", "差不多", "主要",
+    "具体内容", "分别是", "是哪", "哪几", "一共", "总共", "多久", "几点", "报告里", "报告中", "里面", "提出",
 }
 
 
@@ -50,6 +53,7 @@ class TermWeights:
         self._texts = [chunk.indexed_text(True).lower() for chunk in chunks]
         self._count = max(len(chunks), 1)
         self._weights: dict[str, float] = {}
+        self._written_terms: dict[str, bool] = {}
 
     def weight(self, term: str) -> float:
         if term not in self._weights:
@@ -76,7 +80,10 @@ class TermWeights:
         # "第七项" of a numbered list is written "⑦" in the documents.
         ordinals = [chr(0x2460 + _ORDINALS.index(m) ) for m in _ORDINAL.findall(text)]
         text = _ORDINAL.sub(" ", text)
-        codes = ordinals + [code.lower() for code in _LATIN_TERM.findall(text)]
+        # A quoted name ("“四上”企业", "“两个确保”") is one term however jieba would cut it.
+        quoted = [q for q in _QUOTED.findall(text) if 2 <= len(q) <= 12]
+        text = _QUOTED.sub(" ", text)
+        codes = ordinals + quoted + [code.lower() for code in _LATIN_TERM.findall(text)]
         text = _LATIN_TERM.sub(" ", text)
         words = codes + [w for w in _words(text, self._written) if len(w) >= 2 and _CJK.search(w) and w not in _QUESTION_WORDS]
         terms = [w for w in words if w not in _STOP_WORDS]
@@ -100,7 +107,10 @@ class TermWeights:
         return Topic(tuple(a for a in kept if unwritten[a] == fewest))
 
     def _written(self, term: str) -> bool:
-        return any(term in text for text in self._texts)
+        written = self._written_terms.get(term)
+        if written is None:
+            written = self._written_terms[term] = any(term in text for text in self._texts)
+        return written
 
     def missing_code(self, topic: "Topic", text: str) -> bool:
         """Whether the text lacks a Latin-letter term of the question (PM2.5, 5G) in every form of it:
@@ -111,10 +121,21 @@ class TermWeights:
             for terms in topic.alternatives
         )
 
+    def unwritten_share(self, topic: "Topic") -> float:
+        """The weighted share of the topic's words that no passage writes (the best written form)."""
+        shares = []
+        for terms in topic.alternatives:
+            total = sum(self.weight(t) for t in terms)
+            if total > 0:
+                shares.append(sum(self.weight(t) for t in terms if not self._written(t)) / total)
+        return min(shares, default=1.0)
+
     def coverage(self, topic: "Topic", text: str) -> float:
         """Weighted share of the topic's words the text contains (the best of the topic's variants)."""
+        return self.coverage_of_lowered(topic, text.lower())
+
+    def coverage_of_lowered(self, topic: "Topic", lowered: str) -> float:
         best = 0.0
-        lowered = text.lower()
         for terms in topic.alternatives:
             total = sum(self.weight(t) for t in terms)
             if total <= 0:

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evals", description="Evaluate the assistant on a question set.")
-    commands = parser.add_subparsers(required=True, metavar="{run,compare,bench}")
+    commands = parser.add_subparsers(required=True, metavar="{run,compare,bench,fit}")
 
     run = commands.add_parser("run", help="score one answer source on the question set")
     where = run.add_mutually_exclusive_group()
@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="index build, re-index, latency, cold start and memory")
     bench.add_argument("--cold-runs", type=int, default=3, metavar="N", help="cold-start repetitions (default 3)")
     bench.set_defaults(command=_bench)
+
+    fitting = commands.add_parser("fit", help="fit the answering weights on the tuning sets (own + blind dev), cross-validated")
+    fitting.add_argument("--output", type=Path, metavar="FILE", help="where the weights go (default: assistant/data/answer_model.json)")
+    fitting.set_defaults(command=_fit)
 
     for sub in (run, compare, bench):
         sub.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, metavar="FILE", help="question set (JSONL)")
@@ -108,6 +112,16 @@ def _gate(run: EvalRun) -> int:
     for violation in violations:
         print(f"below threshold: {violation}", file=sys.stderr)
     return 1 if violations else 0
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from assistant import Assistant
+    from assistant.answering.scoring import untrained_model
+
+    from evals.fit import MODEL_PATH, fit
+
+    fit(Assistant.from_settings(Settings.from_env(), progress=True, answer_model=untrained_model()), output=args.output or MODEL_PATH)
+    return 0
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.structure import SECTION_SEPARATOR, Segment, parse_segments, section_label
+from assistant.structure import FOOTER, SECTION_SEPARATOR, Segment, parse_segments, section_label
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +100,17 @@ def test_work_report_author_footer_is_not_content(work_report_doc, work_segments
     _footer_is_excluded(text, work_segments, footer_start, "为圆满收官“十四五”、奋力谱写中国式现代化湖南篇章努力奋斗！")
 
 
-def test_monthly_report_distribution_footer_is_not_content(monthly_report_doc, monthly_segments):
+def test_monthly_report_distribution_footer_is_its_own_section(monthly_report_doc, monthly_segments):
+    # Who receives the report and whom to contact are questions staff ask: the closing block is content,
+    # in a section of its own, never mixed with the body.
     text = monthly_report_doc.text
     footer_start = text.rindex("报：省委书记")
-    assert "联系人" in text[footer_start:] and "发：" in text[footer_start:]
-    _footer_is_excluded(text, monthly_segments, footer_start, "全省公众安全感满意度测评连续4年进位。")
+    body = [s for s in monthly_segments if s.section[1] != FOOTER]
+    footer = [s for s in monthly_segments if s.section[1] == FOOTER]
+    _footer_is_excluded(text, body, footer_start, "全省公众安全感满意度测评连续4年进位。")
+    assert footer and all(s.start >= footer_start for s in footer)
+    closing = "".join(text[s.start : s.end] for s in footer)
+    assert "联系人：刘达" in closing and "发：" in closing and "报：" in closing
 
 
 @pytest.mark.parametrize("heading", ["## 一、2024年工作回顾", "**（一）全力推动经济持续回升向好**"])

@@ -1,0 +1,135 @@
+"""Compose: the answer text from the chosen evidence units, each claim cited, figures never rewritten.
+
+Each claim is the source's own words with a marker [n], prefixed with the scope the words leave
+unsaid ("2024年", "1-7月", "2025年目标"). A comparison also states the difference of its two figures,
+labelled as computed from the cited spans. Every number of a claim is checked against the span it
+cites before the text is returned; a claim failing the check is never emitted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..evidence import Unit
+from ..retrieval.retriever import Hit
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_PERCENT_FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
+_AMOUNT_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人|万吨|万亩|公里|万户|万家)")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before it becomes the contract's Answer: text with [n] markers and the cited units."""
+
+    text: str
+    refused: bool
+    cited: tuple[Unit, ...]
+    retrieved: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    unit: Unit
+    label: str = ""  # what the claim is about when its words do not say it ("目标", "长沙")
+
+
+class UnverifiedNumber(ValueError):
+    """A composed claim holds a number its cited span does not."""
+
+
+def scope_label(unit: Unit) -> str:
+    """What the evidence is about when its own words do not say it: "2024年", "2025年目标", "1-7月"."""
+    scope = unit.scope
+    if scope.periods:
+        period = sorted(scope.periods)[0]
+        if period in unit.text.replace(" ", ""):
+            return ""
+        # A period is said of the unit only when it opens the paragraph or the unit's sentence;
+        # one named later in the sentence ("高度肯定上半年…") is about something else.
+        opening = unit.sentence.replace(" ", "")[:12]
+        return period if scope.inherited_period or period in opening else ""
+    if scope.years and not scope.inferred_year and not re.search(r"20\d{2}年", unit.sentence):
+        return f"{max(scope.years)}年" + ("目标" if scope.plan else "")
+    return ""
+
+
+def body_of(unit: Unit) -> str:
+    return re.sub(r"(?<![，。；：！？])\n", "，", unit.text.rstrip("。；;，,：:")).replace("\n", "")
+
+
+def compose(
+    claims: list[Claim], retrieved: tuple[Hit, ...], one_label: bool = False, difference: str = "", prefix: str = "", suffix: str = ""
+) -> Draft:
+    parts = []
+    for number, claim in enumerate(claims, start=1):
+        unit = claim.unit
+        label = scope_label(unit) if (number == 1 or not one_label) else ""
+        if claim.label and claim.label not in unit.text and claim.label not in label:
+            label = claim.label + label
+        body = body_of(unit)
+        verify_numbers(body, unit)
+        parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
+    text = prefix + "；".join(parts)
+    if difference:
+        text += "；" + difference
+    return Draft(text + "。" + suffix, False, tuple(c.unit for c in claims), retrieved)
+
+
+def refusal(message: str, nearest: Unit | None, retrieved: tuple[Hit, ...]) -> Draft:
+    if nearest is None:
+        return Draft(message, True, (), retrieved)
+    label = scope_label(nearest)
+    body = body_of(nearest)
+    verify_numbers(body, nearest)
+    nearest_text = f"{label}，{body}" if label else body
+    return Draft(f"{message}文档中最接近的内容是：{nearest_text}[1]。", True, (nearest,), retrieved)
+
+
+def verify_numbers(body: str, unit: Unit) -> None:
+    """Every number of a claim's body occurs in the span it cites (the span's text, spaces removed)."""
+    cited = re.sub(r"\s", "", unit.text)
+    for number in _NUMBER.findall(re.sub(r"\s", "", body)):
+        if number not in cited:
+            raise UnverifiedNumber(f"{number} is not in the cited span {unit.text[:40]!r}")
+
+
+def difference(first: Claim, second: Claim, first_id: int, second_id: int, topic_terms: tuple[str, ...]) -> str:
+    """"高于目标0.7个百分点（据[1][2]计算）": the difference of the two sides' figures of the same kind."""
+    a = _figure(first.unit.text, topic_terms)
+    b = _figure(second.unit.text, topic_terms)
+    if a is None or b is None or a[1] != b[1]:
+        return ""
+    try:
+        delta = Decimal(a[0]) - Decimal(b[0])
+    except InvalidOperation:
+        return ""
+    unit = "个百分点" if a[1] == "%" else a[1]
+    first_name = first.label or "前者"
+    second_name = second.label or "后者"
+    if delta == 0:
+        return f"{first_name}与{second_name}持平（据[{first_id}][{second_id}]计算）"
+    word = "高" if delta > 0 else "低"
+    amount = _plain_decimal(abs(delta))
+    return f"{first_name}比{second_name}{word}{amount}{unit}（据[{first_id}][{second_id}]计算）"
+
+
+def _figure(text: str, topic_terms: tuple[str, ...]) -> tuple[str, str] | None:
+    """The figure a unit gives for the topic: the first percentage (or amount) after a topic word."""
+    compact = re.sub(r"\s", "", text)
+    start = 0
+    positions = [compact.find(t) for t in topic_terms if t and compact.find(t) >= 0]
+    if positions:
+        start = min(positions)
+    for pattern in (_PERCENT_FIGURE, _AMOUNT_FIGURE):
+        match = pattern.search(compact, start) or pattern.search(compact)
+        if match:
+            return match.group(1), "%" if pattern is _PERCENT_FIGURE else match.group(2)
+    return None
+
+
+def _plain_decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,123 @@
+"""Decide: answer, answer with a caveat, or refuse, per sub-question, from calibrated scores.
+
+The question model turns what the best evidence looks like (its probability, how far ahead of the
+next it is, its scope conflicts, whether it holds the kind of answer asked) into the probability that
+it answers the question; thresholds chosen on the cross-validated curve split that into answer,
+hedged answer and refusal. Explicit scope conflicts that no evidence can overcome (a region no
+document covers, a year no document speaks of) refuse outright.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..terms import TermWeights
+from .features import FEATURE_NAMES
+from .gather import Candidate, PartEvidence
+from .scoring import AnswerModel
+
+ANSWER, HEDGE, REFUSE = "answer", "hedge", "refuse"
+
+_F = {name: i for i, name in enumerate(FEATURE_NAMES)}
+#: The best candidate's features the question model reads, besides the probabilities.
+_BEST_FEATURES = (
+    "cov_own", "cov_context", "year_conflict", "period_conflict", "period_absent", "actual_plan",
+    "target_not_plan", "place_conflict", "meets_kind", "unit_missing", "missing_code", "local_for_home",
+    "month_asked_has_period", "header_for_document", "subject_share", "bigram_share", "exact_run", "has_number",
+    "figure_x_number", "day_match",
+)
+QUESTION_FEATURES = (
+    "p_best", "p_second", "p_gap", "p_best_in_scope",
+    *(f"best_{name}" for name in _BEST_FEATURES),
+    "unwritten_share", "year_unknown", "intent_figure", "intent_list", "intent_policy", "intent_date",
+    "intent_entity", "about_document", "asks_number", "asks_unit", "best_heaviest_term", "topic_terms",
+)
+_CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "actual_plan", "place_conflict", "unit_missing")
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: str  # ANSWER, HEDGE or REFUSE
+    probability: float
+    reason: str = ""  # for a refusal: what the documents lack, in Chinese
+
+
+def question_features(evidence: PartEvidence, weights: TermWeights, known_years: frozenset[int]) -> list[float]:
+    candidates = evidence.candidates
+    parsed = evidence.part.parsed
+    best = candidates[0] if candidates else None
+    p_best = best.probability if best else 0.0
+    p_second = candidates[1].probability if len(candidates) > 1 else 0.0
+    in_scope = [c.probability for c in candidates if not any(c.features[_F[n]] for n in _CONFLICTS)]
+    # Log-odds, not probabilities: the unit model's scores crowd near 1, where differences matter.
+    values = [_logit(p_best), _logit(p_second), _logit(p_best) - _logit(p_second), _logit(max(in_scope, default=0.0))]
+    values += [best.features[_F[name]] if best else 0.0 for name in _BEST_FEATURES]
+    values += [
+        weights.unwritten_share(evidence.part.topic),
+        float(bool(parsed.scope.years - known_years)) if known_years else 0.0,
+        float(parsed.intent in ("figure", "compare")),
+        float(parsed.intent == "list"),
+        float(parsed.intent == "policy"),
+        float(parsed.intent == "date"),
+        float(parsed.intent == "entity"),
+        float(parsed.about_document),
+        float(parsed.expects.number or parsed.expects.percent),
+        float(bool(parsed.expects.unit)),
+        _heaviest_term_present(evidence.part.topic, best, weights) if best else 0.0,
+        float(max((len(terms) for terms in evidence.part.topic.alternatives), default=0)),
+    ]
+    return values
+
+
+def _heaviest_term_present(topic, best: Candidate, weights: TermWeights) -> float:
+    """Whether the question's most telling word is in the best unit or its context (any written form)."""
+    context = best.unit.context_text.lower()
+    present = []
+    for terms in topic.alternatives:
+        if terms:
+            heaviest = max(terms, key=weights.weight)
+            present.append(heaviest.lower() in context)
+    return float(any(present))
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return max(-12.0, min(12.0, math.log(p / (1 - p))))
+
+
+def decide(evidence: PartEvidence, model: AnswerModel, weights: TermWeights, known_years: frozenset[int]) -> Decision:
+    best = evidence.best
+    if best is None or evidence.part.topic.empty:
+        return Decision(REFUSE, 0.0, "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。")
+    row = np.asarray([question_features(evidence, weights, known_years)])
+    probability = float(model.question.probabilities(row)[0])
+    thresholds = model.thresholds
+    if probability >= thresholds.answer:
+        return Decision(ANSWER, probability)
+    if probability >= thresholds.hedge:
+        return Decision(HEDGE, probability)
+    return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
+
+
+def refusal_reason(evidence: PartEvidence, best: Candidate, known_years: frozenset[int]) -> str:
+    """What the documents lack, read off the best evidence's scope conflict."""
+    asked = evidence.part.parsed.scope
+    f = best.features
+    unknown = sorted(asked.years - known_years) if known_years else []
+    if unknown or f[_F["year_conflict"]]:
+        years = unknown or sorted(asked.years)
+        return f"文档中没有{'、'.join(f'{y}年' for y in years)}的这项数据。"
+    if f[_F["place_conflict"]]:
+        places = sorted(asked.places | asked.provinces)
+        return f"文档中没有{'、'.join(places)}的这项内容。"
+    if f[_F["period_conflict"]] or f[_F["period_absent"]]:
+        periods = sorted(p for p in asked.periods)
+        return f"文档中没有{'、'.join(periods)}的这项数据。"
+    if f[_F["actual_plan"]]:
+        return "文档中没有这项指标的实际完成数据，只有预期目标。"
+    if not f[_F["meets_kind"]] or f[_F["unit_missing"]]:
+        return "文档中没有给出这项的具体数值。"
+    return "文档中未找到与该问题直接相关的内容。"

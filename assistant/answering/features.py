@@ -1,0 +1,254 @@
+"""Features: how well one evidence unit answers one sub-question, as a plain vector of generic measures.
+
+Nothing here names a document, place or question: lexical and dense agreement, coverage of the
+question's words, scope agreement (year, period, target or actual, place), whether the unit holds the
+kind of answer asked for, and where the unit sits. The weights that combine them are fitted on data
+(`python -m evals fit`), not chosen here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..evidence import Unit, meets_expectation
+from ..question import ParsedQuestion
+from ..structure import FOOTER, PREAMBLE
+from ..terms import TermWeights, Topic
+
+_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千]+[万亿]")
+_DATES = re.compile(r"20\d{2}\s*年|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*-\s*\d{1,2}\s*月")
+_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|20\d{2}\s*年\s*\d{1,2}\s*月")
+_SHARE = re.compile(r"占|比重|占比|比例")
+_PERCENT = re.compile(r"%|％|百分点")
+_ENUMERATOR = re.compile(r"[\u2460-\u2473]|[一二三四五六七八九十]是|（[一二三四五六七八九十]）")
+_PERIOD_WORD = re.compile(r"-|半年|季度|全年")
+_MONTH_ONLY = re.compile(r"\d{1,2}月")
+_SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|实现|达到?|增长|下降|约|超过?|突破|其中|，|、|\s")
+_DAY_IN_QUESTION = re.compile(r"\d{1,2}月\d{1,2}日")
+#: Words by which a question speaks of a document itself rather than of what it reports.
+_DOCUMENT_WORDS = re.compile(r"这期|本期|这份|该报告|月报|报告|文件|印发|发布|编发|编制|联系人|联系电话|电话|邮箱|报送|抄送|发给|栏目|落款|署名|作报告|在什么会")
+_FIELD_LABEL = re.compile(r"^(?:报|发|抄送|联系人|电话|邮箱)：|联系人：|电话：|邮箱：")
+
+FEATURE_NAMES = (
+    "hit_score",  # fused retrieval score of the unit's passage (relative to the best)
+    "hit_rank",  # 1 / (1 + rank of the passage)
+    "cov_own",  # weighted share of the topic's words in the unit
+    "cov_context",  # … in the unit with its section path and paragraph time phrase
+    "cov_section",  # … in the section path alone
+    "bigram_share",  # share of the question's character bigrams in the unit
+    "exact_run",  # longest run of the question's own words repeated exactly (capped, /10)
+    "subject_share",  # how much of what the unit's first figure is said of is the topic
+    "log_len",
+    "level_sentence",
+    "level_part",
+    "level_clause",
+    "heading_only",
+    "in_header",  # the unit is in a document's title block or its closing distribution block
+    "header_for_document",  # … and the question is about the document itself
+    "year_match",
+    "year_conflict",
+    "year_inferred",
+    "period_match",
+    "period_conflict",
+    "period_absent",
+    "period_unasked",
+    "month_asked_has_period",
+    "target_plan",
+    "target_not_plan",
+    "actual_plan",
+    "actual_not_plan",
+    "place_match",
+    "place_conflict",
+    "local_for_home",
+    "has_number",
+    "meets_kind",
+    "unit_missing",
+    "share_for_growth",
+    "missing_code",
+    "has_day",
+    "enumeration",
+    "figure_x_number",
+    "figure_x_len",
+    "date_x_day",
+    "list_x_items",
+    "list_x_len",
+    "policy_x_len",
+    "entity_x_short",
+    "about_doc_x_header_len",
+    "day_match",  # a day the question names ("7月30日") stands in the unit's sentence
+    "meta_x_header",  # the question speaks of the document itself (印发, 联系人, 邮箱…) and the unit is a header
+    "date_x_header",
+    "entity_x_header",
+    "label_words",  # the unit is a header line of the form "联系人：", "报：", "发："
+)
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What features need of a unit that does not depend on the question: computed once per unit."""
+
+    unit: Unit
+    lowered: str
+    context_lowered: str
+    section_lowered: str
+    sentence_compact: str
+    length: int
+    log_len: float
+    has_number: bool
+    items: int
+    heading_only: bool
+    in_header: bool
+    has_day: bool
+    field_label: bool
+    share_words: bool
+
+    @classmethod
+    def of(cls, unit: Unit) -> "UnitFacts":
+        text = unit.text
+        in_header = len(unit.chunk.section) > 1 and unit.chunk.section[1] in (PREAMBLE, FOOTER)
+        return cls(
+            unit=unit,
+            lowered=text.lower(),
+            context_lowered=unit.context_text.lower(),
+            section_lowered=" ".join(unit.chunk.section[1:]).lower(),
+            sentence_compact=unit.sentence.replace(" ", ""),
+            length=len(text),
+            log_len=math.log(1 + len(text)),
+            has_number=bool(_NUMBER.search(_DATES.sub("", text))),
+            items=text.count("、") + len(_ENUMERATOR.findall(text)),
+            heading_only=any(text.rstrip("。；，") in heading for heading in unit.chunk.section),
+            in_header=in_header,
+            has_day=bool(_DAY.search(unit.sentence)),
+            field_label=bool(_FIELD_LABEL.search(unit.sentence)),
+            share_words=bool(_SHARE.search(text)),
+        )
+
+
+def unit_features(
+    question: ParsedQuestion, topic: Topic, facts: UnitFacts, hit_score: float, rank: int, weights: TermWeights
+) -> list[float]:
+    unit = facts.unit
+    text = unit.text
+    scope = unit.scope
+    asked = question.scope
+    intent = question.intent
+    cov_own = weights.coverage_of_lowered(topic, facts.lowered)
+    cov_context = weights.coverage_of_lowered(topic, facts.context_lowered)
+    cov_section = weights.coverage_of_lowered(topic, facts.section_lowered)
+    in_header = facts.in_header
+    length = facts.length
+    log_len = facts.log_len
+    has_number = facts.has_number
+    items = facts.items
+
+    years_asked = asked.years
+    year_match = float(bool(years_asked and scope.years & years_asked))
+    year_conflict = float(bool(years_asked and scope.years and not scope.years & years_asked))
+    periods_asked = {p for p in asked.periods if _PERIOD_WORD.search(p)}
+    months_asked = {p for p in asked.periods if _MONTH_ONLY.fullmatch(p)}
+    period_match = float(bool(periods_asked and scope.periods & periods_asked))
+    period_conflict = float(bool(periods_asked and scope.periods and not scope.periods & periods_asked))
+    period_absent = float(bool(periods_asked and not scope.periods))
+    period_unasked = float(bool(not periods_asked and not months_asked and scope.periods and not scope.inherited_period))
+    wants_target = asked.target and not asked.actual
+    wants_actual = asked.actual and not asked.target
+    places = asked.places | asked.provinces
+    place_match = float(sum(1 for p in places if p in scope.text)) / len(places) if places else 0.0
+    place_conflict = float(bool(places and not any(p in scope.text for p in places)))
+    expected = question.expects
+    unit_missing = float(
+        bool(expected.unit)
+        and not re.search(r"[\d百千万亿十][\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit or ""), text)
+    )
+    is_figure = intent in ("figure", "compare")
+    days = _DAY_IN_QUESTION.findall(question.normalized)
+    return [
+        hit_score,
+        1.0 / (1 + rank),
+        cov_own,
+        cov_context,
+        cov_section,
+        _bigram_share(question.phrase, text),
+        min(_shared_run(question.phrase, text), 10) / 10,
+        _subject_share(topic, text),
+        log_len,
+        float(unit.level == "sentence"),
+        float(unit.level == "part"),
+        float(unit.level == "clause"),
+        float(facts.heading_only),
+        float(in_header),
+        float(in_header and question.about_document),
+        year_match,
+        year_conflict,
+        float(scope.inferred_year),
+        period_match,
+        period_conflict,
+        period_absent,
+        period_unasked,
+        float(bool(months_asked and scope.periods)),
+        float(wants_target and scope.plan),
+        float(wants_target and not scope.plan),
+        float(wants_actual and scope.plan),
+        float(wants_actual and not scope.plan),
+        place_match,
+        place_conflict,
+        float(bool(scope.places and not asked.places)),
+        float(has_number),
+        float(meets_expectation(question, text)),
+        unit_missing,
+        float(expected.percent and not expected.share and facts.share_words),
+        float(weights.missing_code(topic, facts.context_lowered)),
+        float(facts.has_day),
+        min(items, 8) / 8,
+        float(is_figure and has_number),
+        float(is_figure) * log_len,
+        float(intent == "date" and facts.has_day),
+        float(intent == "list") * min(items, 8) / 8,
+        float(intent == "list") * log_len,
+        float(intent == "policy") * log_len,
+        float(intent == "entity" and length < 40),
+        float(question.about_document and in_header) * log_len,
+        float(any(day in facts.sentence_compact for day in days)),
+        float(in_header and bool(_DOCUMENT_WORDS.search(question.normalized))),
+        float(in_header and intent == "date"),
+        float(in_header and intent == "entity"),
+        float(facts.field_label),
+    ]
+
+
+def feature_matrix(rows: list[list[float]]) -> np.ndarray:
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+
+
+def _bigram_share(phrase: str, text: str) -> float:
+    grams = {phrase[i : i + 2] for i in range(len(phrase) - 1) if "|" not in phrase[i : i + 2]}
+    if not grams:
+        return 0.0
+    return sum(1 for g in grams if g in text) / len(grams)
+
+
+def _shared_run(phrase: str, text: str) -> int:
+    """Length of the longest run of the question's characters that the text repeats exactly."""
+    longest = 0
+    for start in range(len(phrase)):
+        length = longest + 1
+        while start + length <= len(phrase) and phrase[start : start + length] in text:
+            longest = length
+            length += 1
+    return longest
+
+
+def _subject_share(topic: Topic, text: str) -> float:
+    """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
+    subject = _SUBJECT_NOISE.sub("", re.split(r"\d", _DATES.sub("", text), maxsplit=1)[0][-24:])
+    if not subject:
+        return 0.0
+    best = 0.0
+    for terms in topic.alternatives:
+        covered = sum(len(term) for term in terms if term in subject)
+        best = max(best, min(1.0, covered / len(subject)))
+    return best

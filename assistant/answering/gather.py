@@ -1,0 +1,166 @@
+"""Gather: the candidate evidence units of each sub-question, from its own retrieval, scored.
+
+Candidates are the sentences, parts (；) and clauses of the best passages a sub-question retrieves, and
+for a question about a document itself also the document's title and closing blocks. Each candidate
+carries its feature vector and the fitted probability that it is the evidence asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..chunking import Chunk
+from ..evidence import Unit, split_units
+from ..retrieval.retriever import Hit, Retriever
+from ..structure import FOOTER, PREAMBLE
+from ..terms import TermWeights
+from .features import UnitFacts, feature_matrix, unit_features
+from .scoring import AnswerModel
+from .understand import SubQuestion
+
+
+def parent_of(section: tuple[str, ...]) -> tuple[str, ...]:
+    """The part of a document a section belongs to, for gathering the items of a list."""
+    return section[:-1] if len(section) > 3 else section
+
+#: Passages retrieved per sub-question, and how many of them are split into candidate units.
+SEARCHED = 30
+SPLIT = 16
+#: How much the retrieval score weighs beside the best unit's probability when passages are ranked.
+HIT_WEIGHT = 0.25
+#: Header blocks come from the documents of this many top passages (all documents, up to a bound,
+#: when the question is about a document itself).
+HEADER_DOCS = 3
+MAX_HEADER_DOCS = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    unit: Unit
+    hit: Hit
+    rank: int  # of the passage among the sub-question's retrieved passages
+    features: tuple[float, ...]
+    probability: float
+
+
+@dataclass(frozen=True)
+class PartEvidence:
+    part: SubQuestion
+    candidates: tuple[Candidate, ...]  # best first
+    passages: tuple[tuple[Hit, float], ...]  # passages with their ranking score, best first
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+class Gatherer:
+    def __init__(self, retriever: Retriever, weights: TermWeights, model: AnswerModel) -> None:
+        self._retriever = retriever
+        self._weights = weights
+        self._model = model
+        self._units: dict[str, tuple[Unit, ...]] = {}
+        self._facts: dict[str, tuple[UnitFacts, ...]] = {}
+        self._sections: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
+        for chunk in retriever.chunks:
+            self._sections.setdefault((chunk.doc, parent_of(chunk.section)), []).append(chunk)
+        for members in self._sections.values():
+            members.sort(key=lambda c: c.start)
+        self._headers = _Headers(retriever.chunks)
+
+    @property
+    def chunks(self) -> tuple[Chunk, ...]:
+        return self._retriever.chunks
+
+    def units(self, chunk: Chunk) -> tuple[Unit, ...]:
+        units = self._units.get(chunk.id)
+        if units is None:
+            units = self._units[chunk.id] = tuple(split_units(chunk))
+        return units
+
+    def facts(self, chunk: Chunk) -> tuple[UnitFacts, ...]:
+        facts = self._facts.get(chunk.id)
+        if facts is None:
+            facts = self._facts[chunk.id] = tuple(UnitFacts.of(unit) for unit in self.units(chunk))
+        return facts
+
+    def section_chunks(self, doc: str, parent: tuple[str, ...]) -> list[Chunk]:
+        """The passages of one part of a document, in order (the items of a list it enumerates)."""
+        found = [c for key, members in self._sections.items() if key[0] == doc and key[1][: len(parent)] == parent for c in members]
+        return sorted(found, key=lambda c: c.start)
+
+    def collect(self, part: SubQuestion) -> tuple[list[Hit], list[tuple[Unit, Hit, int]], list[list[float]]]:
+        """The passages a sub-question retrieves, their candidate units and the units' features."""
+        parsed = part.parsed
+        hits = self._retriever.search(parsed.search_text, parsed.canonical, SEARCHED)
+        split = hits[:SPLIT]
+        # The title and closing blocks of the documents retrieved: who issued them, when, to whom.
+        docs = {hit.chunk.doc for hit in split[:HEADER_DOCS]}
+        present = {hit.chunk.id for hit in split}
+        floor = min((hit.score for hit in split), default=0.0)
+        split = split + [
+            Hit(chunk, floor, position)
+            for position, chunk in self._headers.get_all(docs, parsed.about_document)
+            if chunk.id not in present
+        ]
+        units: list[tuple[Unit, Hit, int]] = []
+        rows = []
+        for rank, hit in enumerate(split):
+            for facts in self.facts(hit.chunk):
+                if part.anchor is None or fits_anchor(part.anchor, facts.unit):
+                    units.append((facts.unit, hit, rank))
+                    rows.append(unit_features(parsed, part.topic, facts, hit.score, rank, self._weights))
+        return split, units, rows
+
+    def gather(self, part: SubQuestion) -> PartEvidence:
+        split, units, rows = self.collect(part)
+        probabilities = self._model.unit.probabilities(feature_matrix(rows)) if rows else np.zeros(0)
+        return rank_candidates(part, split, units, rows, probabilities)
+
+
+class _Headers:
+    """The title and closing-block passages of each document, by document."""
+
+    def __init__(self, chunks: tuple[Chunk, ...]) -> None:
+        self._by_doc: dict[str, list[tuple[int, Chunk]]] = {}
+        for position, chunk in enumerate(chunks):
+            if len(chunk.section) > 1 and chunk.section[1] in (PREAMBLE, FOOTER):
+                self._by_doc.setdefault(chunk.doc, []).append((position, chunk))
+
+    def get_all(self, docs: set[str], every_document: bool) -> list[tuple[int, Chunk]]:
+        chosen = self._by_doc if every_document and len(self._by_doc) <= MAX_HEADER_DOCS else {d: self._by_doc.get(d, []) for d in docs}
+        return [item for doc in sorted(chosen) for item in chosen[doc]]
+
+
+def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilities) -> PartEvidence:
+    """Candidates best first, and passages ranked by their best candidate and their retrieval score."""
+    candidates = sorted(
+        (Candidate(unit, hit, rank, tuple(row), float(p)) for (unit, hit, rank), row, p in zip(units, rows, probabilities)),
+        key=lambda c: (-c.probability, c.rank, c.unit.start),
+    )
+    best_by_passage: dict[str, float] = {}
+    for candidate in candidates:
+        best_by_passage.setdefault(candidate.hit.chunk.id, candidate.probability)
+    passages = sorted(
+        ((hit, best_by_passage.get(hit.chunk.id, 0.0) + HIT_WEIGHT * hit.score) for hit in split),
+        key=lambda item: -item[1],
+    )
+    return PartEvidence(part, tuple(candidates), tuple(passages))
+
+
+def fits_anchor(anchor, unit: Unit) -> bool:
+    """Whether a unit can be the fact of one side of a comparison (its year, period, target, place)."""
+    scope = unit.scope
+    if anchor.places and not anchor.places & scope.places and not any(p in scope.text for p in anchor.places):
+        return False
+    if anchor.home and scope.places:
+        return False
+    if anchor.target:
+        return scope.plan and (not anchor.years or bool(anchor.years & scope.years))
+    if anchor.actual and scope.plan:
+        return False
+    if anchor.periods and not anchor.periods & scope.periods:
+        return False
+    return not anchor.years or bool(anchor.years & scope.years)

@@ -1,0 +1,118 @@
+"""The answering pipeline: each stage's typed output is the next stage's input."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from ..question import ParsedQuestion
+from ..retrieval.retriever import Hit, Retriever
+from ..terms import TermWeights
+from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal
+from .decide import HEDGE, REFUSE, Decision, decide
+from .gather import Gatherer, PartEvidence
+from .scoring import AnswerModel, load_answer_model
+from .select import overlaps, select_units
+from .understand import Understanding, understand
+
+HEDGE_PREFIX = "文档中没有与问题完全对应的表述，最相关的内容是："
+NOT_FOUND = "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What each stage produced, for evaluation and fitting."""
+
+    understanding: Understanding
+    evidence: tuple[PartEvidence, ...]
+    decisions: tuple[Decision, ...]
+    gather_ms: float = 0.0  # retrieval and scoring of the candidates
+
+
+class Answerer:
+    def __init__(
+        self,
+        retriever: Retriever,
+        weights: TermWeights,
+        top_k: int,
+        reference_year: int,
+        known_years: frozenset[int] = frozenset(),
+        model: AnswerModel | None = None,
+    ) -> None:
+        self._weights = weights
+        self._top_k = top_k
+        self._reference_year = reference_year
+        self._known_years = known_years
+        self.model = model or load_answer_model()
+        self.gatherer = Gatherer(retriever, weights, self.model)
+
+    def trace(self, question: ParsedQuestion) -> Trace:
+        started = time.perf_counter()
+        understanding = understand(question, self._weights, self._reference_year)
+        evidence = tuple(self.gatherer.gather(part) for part in understanding.parts)
+        gathered = time.perf_counter()
+        decisions = tuple(decide(e, self.model, self._weights, self._known_years) for e in evidence)
+        return Trace(understanding, evidence, decisions, (gathered - started) * 1000)
+
+    def answer(self, question: ParsedQuestion) -> tuple[Draft, Trace]:
+        trace = self.trace(question)
+        try:
+            return self._compose(trace), trace
+        except UnverifiedNumber:
+            # Never emit a figure the cited span does not hold: say what was found instead.
+            return Draft(NOT_FOUND, True, (), self._retrieved(trace, [])), trace
+
+    def _compose(self, trace: Trace) -> Draft:
+        understanding, evidence, decisions = trace.understanding, trace.evidence, trace.decisions
+        question = understanding.question
+        if understanding.topic.empty or not any(e.candidates for e in evidence):
+            return Draft(NOT_FOUND, True, (), self._retrieved(trace, []))
+        answered = [(e, d) for e, d in zip(evidence, decisions) if d.verdict != REFUSE]
+        if not answered:
+            first, decision = evidence[0], decisions[0]
+            nearest = first.best.unit if first.best else None
+            show = nearest is not None and decision.reason != NOT_FOUND and not decision.reason.startswith("文档中未找到")
+            return refusal(decision.reason, nearest if show else None, self._retrieved(trace, [nearest] if nearest else []))
+        claims: list[Claim] = []
+        for part_evidence, decision in answered:
+            units = select_units(
+                part_evidence, self.gatherer.units, self.gatherer.section_chunks, self._weights,
+                self.model.thresholds.companion, part_evidence.part.parsed.normalized,
+            )
+            label = part_evidence.part.label if understanding.compare or len(evidence) > 1 else ""
+            fresh = [u for u in units if not any(overlaps(u, c.unit) for c in claims)]
+            if claims and not fresh and part_evidence.best is not None:
+                # Another part already cited this unit: the part's own best fact elsewhere, if close.
+                floor = 0.5 * part_evidence.best.probability
+                fresh = [
+                    c.unit for c in part_evidence.candidates[:12]
+                    if c.probability >= floor and not any(overlaps(c.unit, claim.unit) for claim in claims)
+                ][:1]
+            claims.extend(Claim(unit, label) for unit in fresh)
+        extra = ""
+        if understanding.compare and len(claims) >= 2 and len(answered) == len(evidence):
+            terms = tuple(t for alternative in understanding.topic.alternatives for t in alternative)
+            extra = difference(claims[0], claims[1], 1, 2, terms)
+        missing = [e.part.label or "部分问题" for e, d in zip(evidence, decisions) if d.verdict == REFUSE]
+        suffix = f"文档中没有{'、'.join(missing)}的对应数据。" if missing and len(evidence) > 1 else ""
+        hedged = all(d.verdict == HEDGE for _, d in answered)
+        retrieved = self._retrieved(trace, [c.unit for c in claims])
+        one_label = question.intent in ("list", "policy")
+        return compose(claims, retrieved, one_label=one_label, difference=extra, prefix=HEDGE_PREFIX if hedged else "", suffix=suffix)
+
+    def _retrieved(self, trace: Trace, cited: list) -> tuple[Hit, ...]:
+        """The top passages over all sub-questions, making room for every cited passage; each once."""
+        best: dict[str, tuple[Hit, float]] = {}
+        for part_evidence in trace.evidence:
+            for hit, score in part_evidence.passages:
+                if hit.chunk.id not in best or score > best[hit.chunk.id][1]:
+                    best[hit.chunk.id] = (hit, score)
+        ordered = sorted(best.values(), key=lambda item: -item[1])
+        cited_ids = {unit.chunk.id for unit in cited if unit is not None}
+        needed = [item for item in ordered if item[0].chunk.id in cited_ids]
+        others = [item for item in ordered if item[0].chunk.id not in cited_ids]
+        chosen = sorted(needed + others[: max(0, self._top_k - len(needed))], key=lambda item: -item[1])
+        if not chosen:
+            return ()
+        top = max(score for _, score in chosen) or 1.0
+        return tuple(replace(hit, score=round(score / top, 6)) for hit, score in chosen)

@@ -1,0 +1,257 @@
+"""Select: which scored units a sub-question's answer is made of.
+
+A figure, a date or a name: the best unit, widened to its part of the sentence when the question asks
+for several figures that travel together. A list or a policy: the best sentence and the other
+sentences of the same part of the document that score close to it, in document order; a list named
+by a count ("哪七个", "三个一") takes the enumeration of that many items or the parallel phrases of its
+section. A sentence that only names a point ("大力提振消费。") is followed by the sentence that says it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..evidence import Unit
+from ..structure import FOOTER, PREAMBLE
+from ..terms import TermWeights, Topic
+from .gather import PartEvidence, parent_of
+
+MAX_ITEMS = 8
+MAX_LIST_CHARS = 600
+MAX_SUBSECTION_CHARS = 700
+SHORT_SENTENCE = 16
+MIN_COVERAGE = 0.45
+_NUMERALS = "一二三四五六七八九十"
+_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月底|20\d{2}\s*年\s*\d{1,2}\s*月")
+#: A coined name of a count ("“三个一”", "“四个干”"): its items are phrases that open or end alike.
+_COINED = re.compile(r"[“\"][二三四五六七八九十两]个[\u4e00-\u9fff]{1,4}[”\"]")
+_COUNTED_ITEMS = re.compile(
+    r"哪[二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两\d]+[个大项条点][^”\"]{1,6}[”\"]"
+    r"|[二三四五六七八九十两]大[\u4e00-\u9fff]|几个|几项|几条|几方面"
+)
+_SEVERAL = re.compile(r"分别|各(?:是|为|有)?多少|和.{1,10}(?:多少|几)|(?:多少|几)[^？?]{0,12}[？?，,][^？?]{0,12}(?:多少|几|排)")
+
+
+def select_units(
+    evidence: PartEvidence,
+    units_of: Callable,
+    section_chunks: Callable,
+    weights: TermWeights,
+    companion: float,
+    question_text: str,
+) -> list[Unit]:
+    best = evidence.best
+    if best is None:
+        return []
+    parsed = evidence.part.parsed
+    intent = parsed.intent
+    unit = best.unit
+    if intent in ("list", "policy", "qualitative"):
+        return _list_units(evidence, units_of, section_chunks, weights, companion, question_text)
+    if parsed.about_document and _in_header(unit) and intent in ("entity", "date"):
+        return [_header_block(unit)]
+    if intent == "date" and not _DAY.search(unit.text) and _DAY.search(unit.sentence):
+        unit = sentence_of(unit)  # "7月30日，…主持召开…会议": the day opens the sentence
+    if unit.level == "clause" and _SEVERAL.search(question_text):
+        unit = part_of(unit, units_of)
+    whole = unit if unit.level == "sentence" else sentence_of(unit)
+    if intent in ("entity", "date") and len(whole.text) < SHORT_SENTENCE and not re.search(r"\d", whole.text):
+        following = next_sentence(whole, units_of)
+        if following is not None:
+            return [whole, following]
+    return [unit]
+
+
+def _list_units(
+    evidence: PartEvidence, units_of, section_chunks, weights: TermWeights, companion: float, question_text: str
+) -> list[Unit]:
+    candidates = evidence.candidates
+    topic = evidence.part.topic
+    best = candidates[0]
+    counted = _COUNTED_ITEMS.search(question_text)
+    if counted and evidence.part.parsed.intent == "list":
+        wanted = count_of(counted.group(0))
+        enumerating = _enumerating_unit(candidates, weights, topic, wanted)
+        parallel = _parallel_phrases([c.unit for c in candidates[:40]], units_of, section_chunks, weights, topic)
+        ordered = [parallel, [enumerating] if enumerating else []]
+        if not _COINED.search(counted.group(0)):
+            ordered.reverse()
+        for units in ordered:
+            if units and (len(units) >= 2 or units[0] is enumerating):
+                return units[:MAX_ITEMS]
+    first = best.unit
+    if first.level == "clause" and first.text.count("、") < 2:
+        first = part_of(first, units_of)
+    subsection = _subsection_sentences(first, units_of, section_chunks, weights, topic, question_text)
+    if subsection:
+        return subsection
+    if len(first.text) < SHORT_SENTENCE:
+        following = next_sentence(sentence_of(first), units_of)
+        if following is not None:
+            return [first, following]
+    chosen = [first]
+    total = len(first.text)
+    for candidate in candidates[1:]:
+        if len(chosen) >= MAX_ITEMS or total >= MAX_LIST_CHARS:
+            break
+        unit = candidate.unit
+        if candidate.probability < companion * best.probability or unit.level == "clause":
+            continue
+        if unit.chunk.doc != first.chunk.doc or _parent(unit) != _parent(first):
+            continue
+        if any(overlaps(unit, u) for u in chosen) or is_heading_only(unit):
+            continue
+        chosen.append(unit)
+        total += len(unit.text)
+    return sorted(chosen, key=position)
+
+
+#: Questions asking how something is done: the measures of the sub-section that names it.
+_ASKS_MEASURES = re.compile(r"举措|措施|怎么做|怎么办|如何|怎样|哪些工作|哪几方面|从哪|部署|安排|要求|怎么破|怎么抓|做法|路径")
+
+
+def _subsection_sentences(first: Unit, units_of, section_chunks, weights: TermWeights, topic: Topic, question_text: str) -> list[Unit]:
+    """The sentences of the lead-phrase sub-section ("**大力提振消费。**…") a question names, when it
+    asks for its measures or the best unit only repeats the lead phrase."""
+    section = first.chunk.section
+    if len(section) < 3 or section[1] in (PREAMBLE, FOOTER):
+        return []
+    named = weights.coverage(topic, section[-1]) >= 0.5
+    heading_like = len(first.text) < SHORT_SENTENCE or is_heading_only(first)
+    if not named or not (heading_like or _ASKS_MEASURES.search(question_text)):
+        return []
+    sentences: list[Unit] = []
+    total = 0
+    for chunk in section_chunks(first.chunk.doc, section):
+        if chunk.section != section:
+            continue
+        for unit in units_of(chunk):
+            if unit.level != "sentence" or is_heading_only(unit):
+                continue
+            if len(sentences) >= MAX_ITEMS or total + len(unit.text) > MAX_SUBSECTION_CHARS and sentences:
+                return sentences
+            sentences.append(unit)
+            total += len(unit.text)
+    return sentences if len(sentences) >= 2 else []
+
+
+def _enumerating_unit(candidates, weights: TermWeights, topic: Topic, wanted: int | None) -> Unit | None:
+    """The best-scored unit that names about as many items (甲、乙、丙) as the question asks for."""
+    if wanted is None or wanted < 3:
+        return None
+    for candidate in candidates:
+        unit = candidate.unit
+        if unit.level != "sentence" and item_count(unit.text) >= wanted:
+            if weights.coverage(topic, unit.context_text) >= MIN_COVERAGE and weights.coverage(topic, unit.text) > 0:
+                return unit
+    return None
+
+
+def _parallel_phrases(near: list[Unit], units_of, section_chunks, weights: TermWeights, topic: Topic) -> list[Unit]:
+    """The most relevant run of sentences, in the parts of the document the candidates come from,
+    whose first clauses open alike (①… ②…, 一是… 二是…, 持续加强… 持续加强…)."""
+    parents = {}
+    for unit in near:
+        parent = _parent(unit)
+        if len(parent) >= 2 and parent[1] not in (PREAMBLE, FOOTER):
+            parents.setdefault((unit.chunk.doc, parent), None)
+    best_group: list[Unit] = []
+    best_relevance = 0.0
+    for key in parents:
+        openings: dict[str, list[Unit]] = {}
+        for chunk in section_chunks(*key):
+            units = units_of(chunk)
+            for sentence in (u for u in units if u.level == "sentence"):
+                first = next(
+                    (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
+                    sentence,
+                )
+                openings.setdefault(_opening(first.text), []).append(first)
+        for group in openings.values():
+            if len(group) < 3 or len({u.text for u in group}) != len(group):
+                continue
+            relevance = sum(weights.coverage(topic, u.text + " " + " ".join(u.chunk.section[1:])) for u in group) / len(group)
+            if relevance > best_relevance:
+                best_group, best_relevance = group, relevance
+    return sorted(best_group, key=position) if best_relevance >= MIN_COVERAGE else []
+
+
+def _in_header(unit: Unit) -> bool:
+    return len(unit.chunk.section) > 1 and unit.chunk.section[1] in (PREAMBLE, FOOTER)
+
+
+def _header_block(unit: Unit) -> Unit:
+    """A document's title block up to the line that carries its date, cited as one span."""
+    text = unit.chunk.text
+    if unit.chunk.section[1] == FOOTER:
+        return unit if unit.level == "sentence" else sentence_of(unit)
+    dated = re.search(r"20\d{2}年\d{1,2}月\d{1,2}日", text)
+    end = text.find("\n", dated.end()) if dated else -1
+    end = len(text) if end < 0 else end
+    return Unit(unit.chunk, 0, end, "sentence", 0, end)
+
+
+def _parent(unit: Unit) -> tuple[str, ...]:
+    return parent_of(unit.chunk.section)
+
+
+
+
+
+def part_of(unit: Unit, units_of) -> Unit:
+    """The part of its sentence (between ；) a unit lies in, or its sentence when it has no parts."""
+    for other in units_of(unit.chunk):
+        if other.level == "part" and other.start <= unit.start and unit.end <= other.end:
+            return other
+    return sentence_of(unit)
+
+
+def sentence_of(unit: Unit) -> Unit:
+    return Unit(unit.chunk, unit.sentence_start, unit.sentence_end, "sentence", unit.sentence_start, unit.sentence_end)
+
+
+def next_sentence(sentence: Unit, units_of) -> Unit | None:
+    later = [u for u in units_of(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
+    return min(later, key=lambda u: u.start) if later else None
+
+
+def item_count(text: str) -> int:
+    """Items a phrase enumerates: 甲、乙、丙, or a bracketed list （甲，乙，丙）."""
+    bracketed = max((len(re.split(r"[，、,]", inner)) for inner in re.findall(r"（([^）]*)）", text)), default=1)
+    return max(text.count("、") + 1, bracketed)
+
+
+def count_of(words: str) -> int | None:
+    """How many items a question asks for: "哪七个" -> 7, "十大" -> 10, "哪几个" -> None."""
+    digits = re.findall(r"\d+", words)
+    if digits:
+        return int(digits[0])
+    for char in words:
+        if char == "两":
+            return 2
+        if char in _NUMERALS:
+            return _NUMERALS.index(char) + 1
+    return None
+
+
+def _opening(text: str) -> str:
+    """How a phrase opens, with enumerators made alike: "①补…" and "②组…" open the same way."""
+    if re.match(r"[\u2460-\u2473]", text):
+        return "①"
+    if re.match(r"[一二三四五六七八九十]+是", text):
+        return "一是"
+    return text[:2]
+
+
+def position(unit: Unit) -> tuple[str, int, int]:
+    return (unit.chunk.doc, unit.chunk.start, unit.start)
+
+
+def overlaps(a: Unit, b: Unit) -> bool:
+    (a_start, a_end), (b_start, b_end) = a.original_span, b.original_span
+    return a.chunk.doc == b.chunk.doc and a_start < b_end and b_start < a_end
+
+
+def is_heading_only(unit: Unit) -> bool:
+    return unit.text.rstrip("。；，") in unit.chunk.section

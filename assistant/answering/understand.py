@@ -1,0 +1,148 @@
+"""Understand: a parsed question as the typed sub-questions it asks, one per asked item.
+
+"去年GDP增长多少？总量多大？" asks two things; "社零和固投分别增长多少" two indicators; "今年目标多少？1-7月完成
+多少？" a target and an actual; "长沙和株洲各多少" two places. Each sub-question keeps the scope of the whole
+question where its own words do not give one, and says how it is to be labelled in the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..question import ParsedQuestion, parse_question
+from ..scope import Scope, compare_anchors
+from ..terms import TermWeights, Topic
+
+#: Words that ask for something: a clause holding one is a question of its own.
+_ASKS = re.compile(r"多少|几[个项家条次成万亿%]?|哪|什么|谁|何时|如何|怎么|怎样|是否|有没有|吗|多大|多高|多长|多快|排第")
+_PART_BREAK = re.compile(r"[？?；;]|，(?=(?:那|另外|还有|以及|并且|同时|其中|占|比|排|总量|总额|规模|增速|增长|完成|实际|目标))")
+#: "A和B分别/各…": the items asked about side by side.
+_EACH = re.compile(r"(分别|各自|各(?=是|为|有|增长|下降|多少|达到|完成|占))")
+_JOINERS = re.compile(r"和|与|及|以及|、|跟")
+_COMPARING = re.compile(r"比|对比|相比|比较|差距|相差|高于|低于|快于|慢于|高出|低了|差多少|还差|超出|超过了?多少")
+MAX_PARTS = 4
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    """One asked item: its own parsed text, topic and scope, and how its answer is introduced."""
+
+    parsed: ParsedQuestion
+    topic: Topic
+    label: str = ""  # "目标", "1-7月", "长沙" … for a side of a comparison or an item of a list of asks
+    anchor: Scope | None = None  # a comparison side's own scope, which evidence must fit
+
+
+@dataclass(frozen=True)
+class Understanding:
+    question: ParsedQuestion
+    topic: Topic
+    parts: tuple[SubQuestion, ...]
+    compare: bool = False  # the parts are sides of one comparison: state the difference too
+
+
+def understand(question: ParsedQuestion, weights: TermWeights, reference_year: int) -> Understanding:
+    topic = weights.topic(question.variants)
+    whole = SubQuestion(question, topic)
+    if question.intent == "compare":
+        anchors = compare_anchors(question.scope)
+        if len(anchors) >= 2:
+            sides = tuple(_side(question, topic, label, anchor, [a for _, a in anchors if a is not anchor]) for label, anchor in anchors[:MAX_PARTS])
+            return Understanding(question, topic, sides, compare=True)
+    items = _each_items(question.normalized)
+    if items:
+        parts = tuple(_sub(text, question, weights, reference_year, label) for label, text in items)
+        return Understanding(question, topic, parts)
+    pieces = _asked_pieces(question.normalized)
+    if len(pieces) >= 2:
+        first = _sub(pieces[0], question, weights, reference_year, "")
+        rest = []
+        for piece in pieces[1:MAX_PARTS]:
+            own = weights.topic(parse_question(piece, reference_year).variants)
+            # "总量有多大", "比全国高多少" say nothing of what they are about: the first piece does.
+            text = piece if _has_own_topic(own, weights) else _with_subject(pieces[0], piece)
+            rest.append(_sub(text, question, weights, reference_year, ""))
+        return Understanding(question, topic, (first, *rest))
+    return Understanding(question, topic, (whole,))
+
+
+def _asked_pieces(text: str) -> list[str]:
+    """The clauses of a question that each ask something ("多少？占比多少？" -> two)."""
+    pieces = [p for p in _PART_BREAK.split(text) if p and _ASKS.search(p)]
+    return pieces if len(pieces) >= 2 else []
+
+
+def _has_own_topic(topic: Topic, weights: TermWeights) -> bool:
+    """Whether a piece names a thing of its own that the documents write (not only "总量", "占比")."""
+    for terms in topic.alternatives:
+        strong = [t for t in terms if weights.weight(t) > 2.0]
+        if len(strong) >= 2 or sum(weights.weight(t) for t in strong) >= 6.0:
+            return True
+    return False
+
+
+def _with_subject(first: str, piece: str) -> str:
+    """A later piece ("总量多大") read with what the first piece is about ("2024年GDP增长多少")."""
+    subject = _ASKS.split(first, maxsplit=1)[0]
+    return subject + piece if subject and subject not in piece else piece
+
+
+def _each_items(text: str) -> list[tuple[str, str]]:
+    """"社零和固投分别增长多少" -> [("社零", "社零增长多少"), ("固投", "固投增长多少")]."""
+    match = _EACH.search(text)
+    if not match:
+        return []
+    head, tail = text[: match.start()], text[match.end() :]
+    # The items are the last run of joined names before 分别/各: "2024年社零和固投" -> 社零, 固投.
+    lead = re.match(r"^((?:20\d{2}年|\d{1,2}-\d{1,2}月|今年|去年|上半年|全省|全年)*)", head)
+    prefix = lead.group(1) if lead else ""
+    body = head[len(prefix) :]
+    names = [n for n in _JOINERS.split(body) if n]
+    if len(names) < 2 or len(names) > MAX_PARTS or any(len(n) > 14 for n in names):
+        return []
+    # A shared tail of the last name ("社零和固投增速") belongs to every item.
+    return [(name, prefix + name + tail) for name in names]
+
+
+def _sub(text: str, question: ParsedQuestion, weights: TermWeights, reference_year: int, label: str) -> SubQuestion:
+    parsed = parse_question(text, reference_year)
+    scope = parsed.scope
+    whole = question.scope
+    # Time and place said once for the whole question hold for each part that names none of its own.
+    scope = replace(
+        scope,
+        years=scope.years or whole.years,
+        periods=scope.periods or whole.periods,
+        target=scope.target or (whole.target and not scope.actual),
+        actual=scope.actual or (whole.actual and not scope.target),
+        places=scope.places or whole.places,
+        provinces=scope.provinces or whole.provinces,
+        home=scope.home or whole.home,
+    )
+    intent = parsed.intent if parsed.intent != "compare" else "figure"
+    parsed = replace(parsed, scope=scope, intent=intent, about_document=parsed.about_document or question.about_document)
+    topic = weights.topic(parsed.variants)
+    if topic.empty:
+        topic = weights.topic(question.variants)
+    return SubQuestion(parsed, topic, label)
+
+
+def _side(question: ParsedQuestion, topic: Topic, label: str, anchor: Scope, others: list[Scope]) -> SubQuestion:
+    """The question as asked about one side only: the other sides' time and place words taken out."""
+    text = question.search_text
+    for other in others:
+        for year in other.years - anchor.years:
+            text = text.replace(f"{year}年", " ")
+        for period in other.periods - anchor.periods:
+            text = text.replace(period, " ")
+        if other.target and not anchor.target:
+            text = re.sub(r"目标|计划|预期|力争", " ", text)
+        for place in other.places - anchor.places:
+            text = text.replace(place, " ")
+    parsed = replace(question, search_text=text, scope=anchor, intent="figure")
+    return SubQuestion(parsed, topic, label, anchor)
+
+
+def asks_comparison(text: str) -> bool:
+    return bool(_COMPARING.search(text))

@@ -1,0 +1,254 @@
+"""`python -m evals fit`: fit the answering stage's weights from the tuning question sets, reproducibly.
+
+1. Every tuning question is understood and its sub-questions' candidate units gathered by the real
+   engine (real index, real retrieval); a unit is labelled evidence when it covers a gold span and is
+   not much longer than it.
+2. The unit model (standardised logistic regression) is chosen by grouped k-fold cross-validation
+   (folds by question, so no question is scored by a model that saw it).
+3. Out-of-fold unit probabilities give each sub-question's question features; the question model
+   ("does the best evidence answer it?") is fitted the same way, and its out-of-fold probabilities
+   choose the answer and hedge thresholds; out-of-fold list answers choose the companion threshold.
+4. The weights are written atomically to assistant/data/answer_model.json with the cross-validated
+   metrics printed. The blind test set is never read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from assistant.answering.decide import QUESTION_FEATURES, question_features
+from assistant.answering.features import FEATURE_NAMES, feature_matrix
+from assistant.answering.gather import rank_candidates
+from assistant.answering.scoring import MODEL_FILE, MODEL_FORMAT, LinearModel
+from assistant.answering.understand import understand
+from assistant.atomic import write_text_atomic
+from assistant.question import parse_question
+
+from evals.harness import load_expectations
+from evals.spans import Span, covers
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TUNING_SETS = (PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "blind" / "dev.jsonl")
+MODEL_PATH = PROJECT_ROOT / "assistant" / MODEL_FILE
+FOLDS = 5
+C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+#: A unit much longer than the gold span it covers is not the evidence: the answer must be short.
+MAX_LENGTH_FACTOR = 3.0
+MAX_EXTRA_CHARS = 60
+
+
+@dataclass
+class PartRows:
+    question_id: str
+    answerable: bool
+    intent: str
+    part: object
+    split: list
+    units: list
+    rows: list
+    labels: list
+
+
+def collect(assistant, expectations) -> list[PartRows]:
+    answerer = assistant._answerer
+    parts: list[PartRows] = []
+    for expected in expectations:
+        parsed = parse_question(expected.question, assistant._reference_year)
+        understanding = understand(parsed, assistant._weights, assistant._reference_year)
+        for part in understanding.parts:
+            split, units, rows = answerer.gatherer.collect(part)
+            labels = [int(_is_evidence(unit, expected.gold)) for unit, _, _ in units]
+            parts.append(PartRows(expected.id, expected.answerable, parsed.intent, part, split, units, rows, labels))
+    return parts
+
+
+def _is_evidence(unit, gold: Sequence[Span]) -> bool:
+    start, end = unit.original_span
+    span = Span(unit.chunk.doc, start, end)
+    return any(covers(span, g) and len(span) <= max(MAX_LENGTH_FACTOR * len(g), len(g) + MAX_EXTRA_CHARS) for g in gold)
+
+
+def _fit_linear(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...]) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+    model.fit((x - mean) / scale, y)
+    return LinearModel(names, mean, scale, model.coef_[0].astype(np.float64), float(model.intercept_[0]))
+
+
+def _folds(groups: Sequence[str]) -> list[np.ndarray]:
+    """Fold number of each row: questions assigned to folds by a hash of their id (deterministic)."""
+    return np.array([int(hashlib.sha256(g.encode()).hexdigest(), 16) % FOLDS for g in groups])
+
+
+def _unit_oof(parts: list[PartRows], c: float) -> list[np.ndarray]:
+    x, y, groups, owners = [], [], [], []
+    for index, part in enumerate(parts):
+        x.extend(part.rows)
+        y.extend(part.labels)
+        groups.extend([part.question_id] * len(part.rows))
+        owners.extend([index] * len(part.rows))
+    x_arr, y_arr = feature_matrix(x), np.asarray(y)
+    fold = _folds(groups)
+    oof = np.zeros(len(y_arr))
+    for k in range(FOLDS):
+        train, test = fold != k, fold == k
+        if y_arr[train].sum() == 0 or not test.any():
+            continue
+        oof[test] = _fit_linear(x_arr[train], y_arr[train], c, FEATURE_NAMES).probabilities(x_arr[test])
+    owners_arr = np.asarray(owners)
+    return [oof[owners_arr == i] for i in range(len(parts))]
+
+
+def _top1(parts: list[PartRows], probabilities: list[np.ndarray]) -> float:
+    """Share of answerable sub-questions with a labelled unit whose best-scored unit is evidence."""
+    hits = total = 0
+    for part, p in zip(parts, probabilities):
+        if not part.answerable or not any(part.labels):
+            continue
+        total += 1
+        hits += part.labels[int(np.argmax(p))] == 1
+    return hits / total if total else 0.0
+
+
+def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_PATH, log=print) -> dict:
+    corpus_dir = assistant.settings.corpus_dir
+    expectations = [e for path in datasets if Path(path).exists() for e in load_expectations(Path(path), corpus_dir)]
+    log(f"tuning questions: {len(expectations)} from {', '.join(Path(p).name for p in datasets if Path(p).exists())}")
+    parts = collect(assistant, expectations)
+    log(f"sub-questions: {len(parts)}; candidate units: {sum(len(p.rows) for p in parts)}; evidence units: {sum(sum(p.labels) for p in parts)}")
+
+    scores = {c: _top1(parts, _unit_oof(parts, c)) for c in C_GRID}
+    for c, value in scores.items():
+        log(f"  unit model C={c}: cross-validated top-1 evidence {value:.3f}")
+    best_c = max(C_GRID, key=lambda c: (round(scores[c], 4), -c))
+    oof_units = _unit_oof(parts, best_c)
+
+    known_years = assistant._answerer._known_years
+    weights = assistant._weights
+    q_rows, q_labels, q_groups = [], [], []
+    evidences = []
+    for part, p in zip(parts, oof_units):
+        evidence = rank_candidates(part.part, part.split, part.units, part.rows, p)
+        evidences.append(evidence)
+        q_rows.append(question_features(evidence, weights, known_years))
+        q_labels.append(int(part.answerable))
+        q_groups.append(part.question_id)
+    qx, qy = np.asarray(q_rows, dtype=np.float64), np.asarray(q_labels)
+    fold = _folds(q_groups)
+    q_scores = {}
+    q_oof_by_c = {}
+    for c in C_GRID:
+        oof = np.zeros(len(qy))
+        for k in range(FOLDS):
+            train, test = fold != k, fold == k
+            if len(set(qy[train])) < 2 or not test.any():
+                continue
+            oof[test] = _fit_linear(qx[train], qy[train], c, QUESTION_FEATURES).probabilities(qx[test])
+        q_oof_by_c[c] = oof
+        q_scores[c] = _best_threshold(oof, qy)[1]
+        log(f"  question model C={c}: cross-validated decision accuracy {q_scores[c]:.3f}")
+    q_c = max(C_GRID, key=lambda c: (round(q_scores[c], 4), -c))
+    q_oof = q_oof_by_c[q_c]
+    hedge, accuracy = _best_threshold(q_oof, qy)
+    answer = _confident_threshold(q_oof, qy, hedge)
+    companion = _fit_companion(assistant, parts, evidences, expectations, log)
+    log(f"thresholds: hedge {hedge:.3f}, answer {answer:.3f} (cross-validated decision accuracy {accuracy:.3f})")
+
+    unit_model = _fit_linear(*_all_units(parts), best_c, FEATURE_NAMES)
+    question_model = _fit_linear(qx, qy, q_c, QUESTION_FEATURES)
+    payload = {
+        "format": MODEL_FORMAT,
+        "version": _version(expectations),
+        "fitted_on": [str(Path(p).relative_to(PROJECT_ROOT)) for p in datasets if Path(p).exists()],
+        "cross_validation": {
+            "folds": FOLDS,
+            "grouped_by": "question",
+            "unit_C": best_c,
+            "unit_top1": round(scores[best_c], 4),
+            "question_C": q_c,
+            "decision_accuracy": round(accuracy, 4),
+        },
+        "unit": unit_model.to_dict(),
+        "question": question_model.to_dict(),
+        "thresholds": {"answer": round(answer, 4), "hedge": round(hedge, 4), "companion": companion},
+    }
+    write_text_atomic(output, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    log(f"wrote {output}")
+    return payload
+
+
+COMPANION_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def _fit_companion(assistant, parts: list[PartRows], evidences, expectations, log) -> float:
+    """The companion threshold whose list and policy answers cover the gold spans best (F1 of
+    citation precision and recall, out-of-fold unit scores)."""
+    from assistant.answering.select import select_units
+
+    gold = {e.id: e.gold for e in expectations}
+    gatherer = assistant._answerer.gatherer
+    chosen = [(p, e) for p, e in zip(parts, evidences) if p.answerable and p.intent in ("list", "policy") and e.candidates]
+    best_c, best_f1 = 0.8, -1.0
+    for c in COMPANION_GRID:
+        precision_sum = recall_sum = 0.0
+        for part, evidence in chosen:
+            units = select_units(evidence, gatherer.units, gatherer.section_chunks, assistant._weights, c, part.part.parsed.normalized)
+            spans = [Span(u.chunk.doc, *u.original_span) for u in units]
+            golds = gold[part.question_id]
+            if not spans or not golds:
+                continue
+            precision_sum += sum(any(covers(s, g) for g in golds) for s in spans) / len(spans)
+            recall_sum += sum(any(covers(s, g) for s in spans) for g in golds) / len(golds)
+        n = max(len(chosen), 1)
+        precision, recall = precision_sum / n, recall_sum / n
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        log(f"  companion {c}: list/policy citation precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}")
+        if f1 > best_f1 + 1e-9:
+            best_c, best_f1 = c, f1
+    return best_c
+
+
+def _all_units(parts: list[PartRows]) -> tuple[np.ndarray, np.ndarray]:
+    rows = [r for p in parts for r in p.rows]
+    labels = [l for p in parts for l in p.labels]
+    return feature_matrix(rows), np.asarray(labels)
+
+
+def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The threshold with the best balanced accuracy: answerable sub-questions answered and
+    unanswerable ones refused count alike, however few the unanswerable ones are."""
+    candidates = np.unique(np.round(probabilities, 4))
+    best_t, best_acc = 0.5, -1.0
+    positive, negative = labels == 1, labels == 0
+    for t in candidates:
+        answered = probabilities >= t
+        tpr = float(answered[positive].mean()) if positive.any() else 0.0
+        tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
+        acc = (tpr + tnr) / 2
+        if acc > best_acc + 1e-12:
+            best_t, best_acc = float(t), acc
+    return best_t, best_acc
+
+
+def _confident_threshold(probabilities: np.ndarray, labels: np.ndarray, floor: float, precision: float = 0.97) -> float:
+    """The lowest threshold above `floor` at which answering is right `precision` of the time."""
+    for t in np.unique(np.round(probabilities[probabilities >= floor], 4)):
+        chosen = probabilities >= t
+        if chosen.any() and labels[chosen].mean() >= precision:
+            return float(t)
+    return float(floor)
+
+
+def _version(expectations) -> str:
+    digest = hashlib.sha256("\n".join(sorted(e.id for e in expectations)).encode()).hexdigest()[:12]
+    return f"{MODEL_FORMAT}-{digest}"

@@ -1,0 +1,44 @@
+"""Score: the fitted weights file matches the features the code computes, and gives probabilities."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.answering.decide import QUESTION_FEATURES
+from assistant.answering.features import FEATURE_NAMES
+from assistant.answering.scoring import ModelFileError, load_answer_model, untrained_model
+
+
+def test_the_shipped_model_fits_the_features_of_the_code():
+    model = load_answer_model()
+    assert model.unit.features == FEATURE_NAMES and model.question.features == QUESTION_FEATURES
+    assert 0 < model.thresholds.hedge <= model.thresholds.answer < 1
+    p = model.unit.probabilities(np.zeros((3, len(FEATURE_NAMES))))
+    assert p.shape == (3,) and np.all((0 < p) & (p < 1))
+
+
+def test_an_untrained_model_scores_everything_alike():
+    model = untrained_model()
+    assert np.allclose(model.unit.probabilities(np.random.default_rng(0).normal(size=(4, len(FEATURE_NAMES)))), 0.5)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [lambda d: d.update(format=99), lambda d: d["unit"]["features"].pop(), lambda d: d.pop("thresholds"), lambda d: d["unit"].update(coef=[1.0])],
+)
+def test_a_bad_weights_file_is_a_clear_error(tmp_path, change):
+    data = json.loads(json.dumps(_shipped()))
+    change(data)
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelFileError):
+        load_answer_model(path)
+
+
+def _shipped() -> dict:
+    from importlib import resources
+
+    return json.loads(resources.files("assistant").joinpath("data/answer_model.json").read_text(encoding="utf-8"))

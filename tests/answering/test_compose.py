@@ -1,0 +1,57 @@
+"""Compose: claims are the source's own words with markers; numbers are checked against the cited span;
+a comparison's difference is computed and labelled as computed."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.compose import Claim, UnverifiedNumber, compose, difference, refusal, scope_label, verify_numbers
+from assistant.evidence import split_units
+
+
+def unit_with(corpus_chunks, text: str):
+    chunk = next(c for c in corpus_chunks if text in c.text)
+    return min((u for u in split_units(chunk) if text in u.text), key=lambda u: len(u.text))
+
+
+def test_each_claim_is_the_source_text_with_its_marker(corpus_chunks):
+    target = unit_with(corpus_chunks, "社会消费品零售总额增长5.5%以上")
+    actual = unit_with(corpus_chunks, "全省社会消费品零售总额同比增长 6.2%".replace(" ", ""))
+    draft = compose([Claim(target), Claim(actual)], ())
+    assert "社会消费品零售总额增长5.5%以上[1]" in draft.text and "6.2%" in draft.text and "[2]" in draft.text
+    assert draft.cited == (target, actual) and not draft.refused
+
+
+def test_the_scope_the_words_leave_unsaid_is_said(corpus_chunks):
+    assert scope_label(unit_with(corpus_chunks, "粮食总产达615.6亿斤")) == "2024年"
+    assert scope_label(unit_with(corpus_chunks, "规模工业增加值增长6.5%以上")) == "2025年目标"
+    assert scope_label(unit_with(corpus_chunks, "全省规模工业增加值同比增长8.0%")) == "1-7月"
+
+
+def test_a_period_named_late_in_a_sentence_is_not_glued_onto_its_clauses(corpus_chunks):
+    # "7月30日，…主持召开…会议，高度肯定上半年…": the meeting is not a first-half-year fact.
+    clause = unit_with(corpus_chunks, "主持召开实施“七大攻坚”暨经济运行和项目建设调度会议")
+    assert scope_label(clause) != "上半年"
+
+
+def test_the_difference_of_two_rates_is_computed_and_labelled(corpus_chunks):
+    target = unit_with(corpus_chunks, "社会消费品零售总额增长5.5%以上")
+    actual = unit_with(corpus_chunks, "全省社会消费品零售总额同比增长 6.2%".replace(" ", ""))
+    said = difference(Claim(actual, "1-7月"), Claim(target, "目标"), 2, 1, ("社会消费品零售总额",))
+    assert said == "1-7月比目标高0.7个百分点（据[2][1]计算）"
+
+
+def test_a_number_the_cited_span_does_not_hold_is_never_emitted(corpus_chunks):
+    unit = unit_with(corpus_chunks, "粮食总产达615.6亿斤")
+    verify_numbers("粮食总产达615.6亿斤", unit)
+    with pytest.raises(UnverifiedNumber):
+        verify_numbers("粮食总产达999.9亿斤", unit)
+
+
+def test_a_refusal_may_show_the_nearest_passage(corpus_chunks):
+    nearest = unit_with(corpus_chunks, "全省规模工业增加值同比增长8.0%")
+    shown = refusal("文档中没有1-8月的这项数据。", nearest, ())
+    assert shown.refused and shown.text.startswith("文档中没有1-8月") and "8.0%" in shown.text
+    assert shown.text.endswith("[1]。") and shown.cited == (nearest,)
+    bare = refusal("文档中未找到与该问题直接相关的内容。", None, ())
+    assert bare.refused and bare.cited == () and "[1]" not in bare.text

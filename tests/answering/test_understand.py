@@ -1,0 +1,50 @@
+"""Understand: questions become one typed sub-question per asked item, with the whole question's scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.understand import understand
+from assistant.question import parse_question
+
+
+@pytest.fixture
+def understood(real_assistant):
+    def run(text: str):
+        parsed = parse_question(text, real_assistant._reference_year)
+        return understand(parsed, real_assistant._weights, real_assistant._reference_year)
+
+    return run
+
+
+def test_a_single_question_is_one_part(understood):
+    result = understood("2024年全省粮食总产是多少？")
+    assert len(result.parts) == 1 and not result.compare
+    assert 2024 in result.parts[0].parsed.scope.years
+
+
+def test_two_asks_are_two_parts_and_a_bare_second_ask_borrows_the_subject(understood):
+    result = understood("去年全省GDP增长了多少？总量有多大？")
+    assert len(result.parts) == 2
+    second = result.parts[1].parsed
+    assert "总量" in second.normalized and 2024 in second.scope.years  # the year said once holds for both
+    assert any("地区生产总值" in t or "gdp" in t.lower() for terms in result.parts[1].topic.alternatives for t in terms)
+
+
+def test_a_second_ask_with_its_own_topic_keeps_it(understood):
+    result = understood("全省实有企业主体多少户？“四上”企业有多少？")
+    assert len(result.parts) == 2
+    assert any("四上" in t for terms in result.parts[1].topic.alternatives for t in terms)
+
+
+def test_items_asked_side_by_side_are_parts_each(understood):
+    result = understood("2024年社零和固投分别增长多少？")
+    assert [p.label for p in result.parts] == ["社零", "固投"]
+    assert all(2024 in p.parsed.scope.years for p in result.parts)
+
+
+def test_a_comparison_has_one_side_per_anchor(understood):
+    result = understood("今年社零增长目标是多少？前七个月实际增长多少？")
+    assert result.compare and len(result.parts) == 2
+    target, actual = (p.anchor for p in result.parts)
+    assert target.target and not actual.target and "1-7月" in actual.periods
