@@ -27,8 +27,13 @@ LIST_MAX_CHARS = 520
 _ASKABLE_PERIOD = re.compile(r"-|半年|季度|全年")
 _NUMERALS = "一二三四五六七八九十"
 _COINED = re.compile(r"[“\"][二三四五六七八九十两]个[一二三四五六七八九十]")
-_COUNTED_ITEMS = re.compile(r"哪[二三四五六七八九十几两\d]+|[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两]个[一二三四五六七八九十]|[二三四五六七八九十]大|几个|几项|几条|几方面")
-_MULTI_ASK = re.compile(r"分别|各(?:是|为|有)?多少|(?:多少|几|怎么样|如何|哪).*[？?，,、和].*(?:多少|几|怎么样|如何|哪)")
+_COUNTED_ITEMS = re.compile(r"哪[二三四五六七八九十几两\d]+|(?<![一二三四五六七八九十两\d])[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两]个[一二三四五六七八九十]|[二三四五六七八九十]大|几个|几项|几条|几方面")
+# A question word, then on the same line a separator and another question word. Read from the line's
+# first question word on, committed (atomic groups): linear in the length, where ".*….*" is cubic.
+_MULTI_ASK = re.compile(
+    r"分别|各(?:是|为|有)?多少|^(?>.*?(?:多少|几|怎么样|如何|哪))(?>[^？?，,、和\n]*)[？?，,、和].*(?:多少|几|怎么样|如何|哪)",
+    re.MULTILINE,
+)
 _NATIONAL = re.compile(r"^(?:请问)?(?:全国|中国)(?!.*(?:湖南|全省|我省))")
 
 Ranked = list[tuple[Hit, list[Unit], float]]
