@@ -67,6 +67,9 @@ def _index(settings: Settings) -> int:
         f"index {status}: {len(index.chunks)} passages from {len(documents)} documents in {settings.index_dir} "
         f"({time.perf_counter() - started:.2f} s)"
     )
+    if index.save_error:
+        _log(f"索引未能保存到 {settings.index_dir}：{index.save_error}")
+        return 1
     return 0
 
 
