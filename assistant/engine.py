@@ -69,7 +69,10 @@ class Assistant:
     ) -> "Assistant":
         settings = settings or Settings.from_env()
         log = log or (lambda message: None)
-        documents = load_corpus(settings.corpus_dir)
+        documents = load_corpus(settings.corpus_dir, log)
+        if not any(d.date for d in documents):
+            log(f"no document of the corpus has a date: relative years (今年, 去年) are read from the clock "
+                f"({time.localtime().tm_year}), and answers that use them say so")
         model = EmbeddingModel(
             settings.model,
             settings.model_cache_dir,
