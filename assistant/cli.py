@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "model":
         return _model(settings)
-    if args.batch is not None and not args.json:
+    if getattr(args, "batch", None) is not None and not args.json:
         parser.error("--batch needs --json")
     from .corpus import CorpusError
     from .index_store import IndexBuildError
