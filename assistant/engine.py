@@ -123,7 +123,7 @@ class Assistant:
                 total=(finished - started) * 1000,
             ),
         )
-        problem = unsupported_claim(answer.answer, answer.citations, self._by_doc, (question, resolved))
+        problem = unsupported_claim(answer.answer, answer.citations, self._by_doc, (question, resolved, parsed.normalized))
         if problem is not None:
             # Never serve a figure the source does not give: say so instead, with what was retrieved.
             log.error("answer to %r withheld: %s", printable(question), printable(problem))
