@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Sequence
 
 from .answer import Answer
+from .jsonl import json_line
 from .settings import Settings, SettingsError
+from .validation import validate_question
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,13 +32,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "model":
         return _model(settings)
-    if args.command == "index":
-        return _index(settings)
-    if args.batch is not None:
-        if not args.json:
-            parser.error("--batch needs --json")
-        return _batch(settings, args.batch)
-    return _ask(settings, args.question, as_json=args.json)
+    if getattr(args, "batch", None) is not None and not args.json:
+        parser.error("--batch needs --json")
+    from .corpus import CorpusError
+    from .index_store import IndexBuildError
+
+    try:
+        if args.command == "index":
+            return _index(settings)
+        if args.batch is not None:
+            return _batch(settings, args.batch)
+        return _ask(settings, args.question, as_json=args.json)
+    except (CorpusError, IndexBuildError) as error:
+        print(f"语料或索引错误: {error}", file=sys.stderr)
+        return 2
 
 
 def _log(message: str) -> None:
@@ -59,7 +68,7 @@ def _index(settings: Settings) -> int:
     from .engine import ensure_index
 
     started = time.perf_counter()
-    documents = load_corpus(settings.corpus_dir)
+    documents = load_corpus(settings.corpus_dir, _log)
     model = EmbeddingModel(settings.model, settings.model_cache_dir, settings.query_prompt, settings.passage_prompt)
     index = ensure_index(settings, documents, model, progress=sys.stderr.isatty(), log=_log)
     status = "up to date" if index.status == "loaded" else index.status
@@ -67,6 +76,9 @@ def _index(settings: Settings) -> int:
         f"index {status}: {len(index.chunks)} passages from {len(documents)} documents in {settings.index_dir} "
         f"({time.perf_counter() - started:.2f} s)"
     )
+    if index.save_error:
+        _log(f"索引未能保存到 {settings.index_dir}：{index.save_error}")
+        return 1
     return 0
 
 
@@ -80,44 +92,74 @@ def _ask(settings: Settings, question: str | None, as_json: bool) -> int:
     assistant = _load(settings)
     if question is not None:
         answer = assistant.ask(question)
-        print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer))
+        print(json_line(answer.to_dict()) if as_json else render_text(answer))
         return 0
     history: list[str] = []
     print("请输入问题（空行退出）。", file=sys.stderr)
     for line in sys.stdin:
         if not line.strip():
             break
-        answer = assistant.ask(line.strip(), history)
-        history.append(line.strip())
-        print(json.dumps(answer.to_dict(), ensure_ascii=False) if as_json else render_text(answer), flush=True)
+        answer = assistant.ask(line.strip(), history[-settings.max_history_items :])
+        if validate_question(line.strip(), settings.max_question_chars) is None:
+            history.append(line.strip())  # a question refused as unreadable is not one to follow up on
+        print(json_line(answer.to_dict()) if as_json else render_text(answer), flush=True)
     return 0
 
 
 def _batch(settings: Settings, path: Path) -> int:
+    """One JSON answer per input line, in order, whatever the line holds.
+
+    Lines are split on "\n" only (U+2028 or NEL inside a JSON string is not a line break) and each is
+    decoded on its own, so one bad byte, one line that is not JSON or not a {"id", "question"} object
+    costs that line only: its output line is a refusal saying what is wrong, with its id when it has
+    one, and stderr names the line. A UTF-8 BOM before the first line is ignored.
+    """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"cannot read {path}: {error}", file=sys.stderr)
+        data = path.read_bytes()
+    except OSError as error:
+        print(f"cannot read {path}: {error.strerror or error}", file=sys.stderr)
         return 2
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
     assistant = _load(settings)
     failures = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            question, item_id = item["question"], item.get("id")
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+    for number, raw in enumerate(lines, start=1):
+        item_id, question, history, problem = _batch_item(raw)
+        if problem is not None:
             failures += 1
-            print(f"{path}:{number}: not a {{\"id\", \"question\"}} object ({error})", file=sys.stderr)
-            answer = Answer(question="", answer=f"第{number}行不是有效的问题对象。", refused=True)
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
-            continue
-        answer = assistant.ask(question)
+            print(f"{path}:{number}: {problem}", file=sys.stderr)
+            answer = Answer(question=question if isinstance(question, str) else "", answer=f"第{number}行：{problem}", refused=True)
+        else:
+            answer = assistant.ask(question, history)
         record = answer.to_dict()
         record["id"] = item_id
-        print(json.dumps(record, ensure_ascii=False), flush=True)
+        print(json_line(record), flush=True)
     return 1 if failures else 0
+
+
+def _batch_item(raw: bytes) -> tuple[object, object, object, str | None]:
+    """(id, question, history, problem) of one batch line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, "", None, f"不是有效的 UTF-8 文本（第{error.start + 1}个字节）"
+    if not line.strip():
+        return None, "", None, "空行，没有问题"
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, "", None, f"不是有效的 JSON（{error.msg}，第{error.colno}列）"
+    except RecursionError:
+        return None, "", None, "JSON 嵌套过深"
+    if not isinstance(item, dict):
+        return None, "", None, "不是 {\"id\", \"question\"} 对象"
+    item_id = item.get("id")
+    if "question" not in item:
+        return item_id, "", None, "缺少 question 字段"
+    return item_id, item["question"], item.get("history"), None
 
 
 def render_text(answer: Answer) -> str:

@@ -20,6 +20,8 @@ class EmbeddingCache:
         digest = hashlib.sha1(model_id.encode("utf-8")).hexdigest()[:16]
         self.path = Path(folder) / f"embeddings-{digest}.npz"
         self._vectors: dict[str, np.ndarray] = {}
+        #: Why the last save failed (a read-only cache folder): the vectors are still returned.
+        self.save_error: str | None = None
         if self.path.exists():
             try:
                 with np.load(self.path, allow_pickle=False) as data:
@@ -48,4 +50,9 @@ class EmbeddingCache:
             with open(temporary, "wb") as stream:
                 np.savez(stream, keys=keys, vectors=vectors)
 
-        write_atomic(self.path, write)
+        try:
+            write_atomic(self.path, write)
+        except OSError as error:  # only a cache: the vectors are returned all the same
+            self.save_error = f"{error.strerror or error.__class__.__name__}: {error.filename or self.path}"
+        else:
+            self.save_error = None

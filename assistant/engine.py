@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -17,12 +19,20 @@ from .corpus import Document, load_corpus
 from .embedding.model import EmbeddingModel
 from .terms import TermWeights
 from .followup import resolve_followup
-from .index_store import LoadedIndex, build, expected_identity, load, staleness
-from .question import parse_question, validate_question
+from .index_store import LoadedIndex, build, clean_up, expected_identity, load, staleness
+from .question import normalize_question, parse_question
 from .retrieval.lexical import LexicalIndex
 from .retrieval.retriever import Retriever
 from .retrieval.tokenize import tokenizer_for
 from .settings import Settings
+from .verification import unsupported_claim
+from .validation import normalized_length, printable, validate_history, validate_question
+
+
+log = logging.getLogger(__name__)
+
+#: Said instead of an answer that fails the final check against the source (a damaged index or a bug).
+WITHHELD = "答案未能通过与原文的核对（答案中的数字未出现在所引用的原文中），为避免误导已停止作答；请联系管理员检查索引。"
 
 
 class Assistant:
@@ -39,7 +49,12 @@ class Assistant:
         self.index = index
         self._by_doc = {d.doc: d for d in documents}
         self._model = model
-        self._reference_year = max((d.year for d in documents if d.date), default=time.localtime().tm_year)
+        dated = [d.year for d in documents if d.date]
+        self._reference_year = max(dated, default=time.localtime().tm_year)
+        #: With no document dated, "今年" can only be read as the clock's year: answers say so.
+        self.reference_year_note = "" if dated else (
+            f"（文档均未注明日期，“今年”等按当前年份{self._reference_year}年理解。）"
+        )
         lexical = None
         if settings.retrieval_mode in ("hybrid", "lexical"):
             texts = [c.indexed_text(settings.index_section_paths) for c in index.chunks]
@@ -70,7 +85,10 @@ class Assistant:
     ) -> "Assistant":
         settings = settings or Settings.from_env()
         log = log or (lambda message: None)
-        documents = load_corpus(settings.corpus_dir)
+        documents = load_corpus(settings.corpus_dir, log)
+        if not any(d.date for d in documents):
+            log(f"no document of the corpus has a date: relative years (今年, 去年) are read from the clock "
+                f"({time.localtime().tm_year}), and answers that use them say so")
         model = EmbeddingModel(
             settings.model,
             settings.model_cache_dir,
@@ -92,20 +110,26 @@ class Assistant:
         except KeyError:
             raise KeyError(f"no document {doc!r} in the corpus") from None
 
-    def ask(self, question: str, history: Sequence[str] | None = None) -> Answer:
+    def ask(self, question: str, history: Sequence[object] | None = None) -> Answer:
+        """The answer to `question`; `history` is the conversation's earlier questions, oldest first
+        (strings, chat messages or (question, answer) pairs). Never raises on bad input: a question or
+        history that cannot be used gets a refused answer saying what is wrong."""
         started = time.perf_counter()
-        problem = validate_question(question, self.settings.max_question_chars)
+        settings = self.settings
+        problem = validate_question(question, settings.max_question_chars)
+        if problem is None:
+            checked = validate_history(history, settings.max_history_items, settings.max_question_chars)
+            problem = checked.problem
         if problem is not None:
-            text = question if isinstance(question, str) else ""
-            return Answer(question=text, answer=problem, refused=True, timings_ms=Timings(total=_ms(started)))
-        resolved = resolve_followup(question, _questions(history), self._has_topic)
+            return Answer(question=printable(question), answer=problem, refused=True, timings_ms=Timings(total=_ms(started)))
+        resolved = self._resolve(question, checked.questions)
         parsed = parse_question(resolved, self._reference_year)
         with self._lock:
             parsed_at = time.perf_counter()
             draft, trace = self._answerer.answer(parsed)
             finished = time.perf_counter()
         retrieved_at = parsed_at + trace.gather_ms / 1000
-        return self._to_answer(
+        answer = self._to_answer(
             question,
             resolved,
             draft,
@@ -115,7 +139,31 @@ class Assistant:
                 total=(finished - started) * 1000,
             ),
         )
+        problem = unsupported_claim(answer.answer, answer.citations, self._by_doc, (question, resolved, parsed.normalized))
+        if problem is not None:
+            # Never serve a figure the source does not give: say so instead, with what was retrieved.
+            log.error("answer to %r withheld: %s", printable(question), printable(problem))
+            return replace(answer, answer=WITHHELD, refused=True, citations=())
+        if self.reference_year_note and self._reads_relative_year(resolved):
+            answer = replace(answer, answer=self.reference_year_note + answer.answer)
+        return answer
 
+    def _reads_relative_year(self, question: str) -> bool:
+        """Whether the question's reading depends on which year is "this year" (今年, 去年…)."""
+        year = self._reference_year
+        return normalize_question(question, year) != normalize_question(question, year + 1)
+
+    def _resolve(self, question: str, history: tuple[str, ...]) -> str:
+        """The question made self-contained from the recent history, never longer than a question may be:
+        when the follow-ups glued together grow too long, the oldest questions are left out."""
+        window = list(history[-self.settings.followup_window :]) if self.settings.followup_window else []
+        while True:
+            resolved = resolve_followup(question, window, self._has_topic)
+            if not window or normalized_length(resolved) <= self.settings.max_question_chars:
+                return resolved
+            window.pop(0)
+
+    @lru_cache(maxsize=256)
     def _has_topic(self, text: str) -> bool:
         parsed = parse_question(text, self._reference_year)
         return self._weights.has_topic(parsed.variants)
@@ -140,7 +188,7 @@ class Assistant:
             )
         retrieved = tuple(RetrievedPassage(h.chunk.doc, h.chunk.start, h.chunk.end, h.score) for h in draft.retrieved)
         return Answer(
-            question=question,
+            question=printable(question),
             answer=draft.text,
             refused=draft.refused,
             citations=tuple(citations),
@@ -159,12 +207,14 @@ def ensure_index(
     log: Callable[[str], None] = lambda message: None,
 ) -> LoadedIndex:
     """The index for these settings: loaded when current, otherwise (re)built, saying why."""
+    for folder in (settings.index_dir, settings.embedding_cache_dir):
+        clean_up(folder, log)
     identity = expected_identity(settings, documents, model.model_id)
     reason = staleness(settings.index_dir, identity)
     if reason is None:
         try:
-            return load(settings.index_dir)
-        except (OSError, ValueError, RuntimeError, KeyError, TypeError) as error:
+            return load(settings.index_dir, documents)
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError, AttributeError) as error:
             reason = f"the index could not be read ({error})"
     log(f"building the index: {reason}")
     return build(
@@ -183,19 +233,6 @@ def _known_years(documents: tuple[Document, ...], chunks) -> frozenset[int]:
     for chunk in chunks:
         years.update(int(y) for y in re.findall(r"(20\d{2})年", " ".join(chunk.section)))
     return frozenset(years)
-
-
-def _questions(history: Sequence[object] | None) -> list[str]:
-    """Previous user questions from plain strings or chat messages ({"role": "user", "content": …})."""
-    questions = []
-    for item in history or ():
-        if isinstance(item, str):
-            questions.append(item)
-        elif isinstance(item, dict) and item.get("role") == "user" and isinstance(item.get("content"), str):
-            questions.append(item["content"])
-        elif isinstance(item, (list, tuple)) and item and isinstance(item[0], str):
-            questions.append(item[0])
-    return questions
 
 
 def _ms(started: float) -> float:

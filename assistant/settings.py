@@ -51,6 +51,10 @@ class Settings:
     top_k: int = 5
 
     max_question_chars: int = 2000
+    #: Entries a conversation history may have (a longer one is refused: callers pass its recent end).
+    max_history_items: int = 100
+    #: Earlier questions read to resolve a follow-up, most recent last.
+    followup_window: int = 10
 
     ui_host: str = "127.0.0.1"
     ui_port: int = 7860
@@ -73,6 +77,8 @@ class Settings:
             raise SettingsError(f"chunk_size must be at least 20 characters, not {self.chunk_size}")
         if not 0 <= self.chunk_overlap < self.chunk_size:
             raise SettingsError("chunk_overlap must be between 0 and chunk_size")
+        if self.max_question_chars < 1 or self.max_history_items < 0 or self.followup_window < 0:
+            raise SettingsError("max_question_chars must be positive; max_history_items and followup_window not negative")
         if self.top_k < 1:
             raise SettingsError("top_k must be at least 1")
         if (self.ui_username is None) != (self.ui_password is None):

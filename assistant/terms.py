@@ -17,7 +17,8 @@ _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|
 _FUNCTION_CHARS = set("的是在了吗呢吧啊和与及或等把被对向从为也都就还又有要该这那哪谁几个去今年月日上下中里怎么多少")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
-_LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9.]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
+# (?=[0-9.]*+[A-Za-z]) is "a letter ahead in the run", read without backtracking (quadratic otherwise).
+_LATIN_TERM = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9])(?=[0-9.]*+[A-Za-z])[A-Za-z0-9][A-Za-z0-9.]*[A-Za-z0-9](?![A-Za-z0-9])")
 _TIME_WORDS = re.compile(
     r"20\d{2}年|\d{1,2}-\d{1,2}月|上半年|下半年|[一二三四1-4]季度"
     r"|(?<![A-Za-z.\d])\d+(?:\.\d+)?(?:%|万亿|亿|万|千)?(?:元|人次|人|斤|亩|公里|家|个|项|辆|台)?"

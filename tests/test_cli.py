@@ -121,3 +121,70 @@ def test_batch_without_json_is_a_usage_error(index_dir, tmp_path):
 def test_a_missing_batch_file_exits_2(index_dir, tmp_path):
     result = _run(["ask", "--json", "--batch", str(tmp_path / "missing.jsonl")], _environment(index_dir))
     assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+# ---------------------------------------------------------------------- issue 9, items 3 and 7: every input
+# line gives one output line, in order, with its id, whatever the line holds.
+
+
+def test_batch_gives_one_line_per_input_line_whatever_it_holds(index_dir, tmp_path):
+    good = {"id": "g", "question": "2024年全省粮食总产是多少？"}
+    lines = [
+        json.dumps({"id": "sep", "question": "粮食\u2028总产\u0085是多少？"}, ensure_ascii=False).encode("utf-8"),
+        json.dumps({"id": "no-question"}).encode("utf-8"),
+        json.dumps({"id": "bad-byte", "question": "粮食总产"}).encode("utf-8")[:-3] + b"\xff\xfe\"}",
+        b"",
+        b"[1, 2]",
+        json.dumps({"id": "surrogate-\ud800", "question": "粮食\ud800总产"}).encode("utf-8"),  # escaped in JSON
+        json.dumps({"id": 42, "question": 42}).encode("utf-8"),
+        json.dumps({"id": "h", "question": "那去年呢？", "history": ["今年社零增长目标是多少？"]}, ensure_ascii=False).encode("utf-8"),
+        json.dumps({"id": "bad-history", "question": "粮食总产", "history": 42}).encode("utf-8"),
+        json.dumps(good, ensure_ascii=False).encode("utf-8") + b"\r",  # a CRLF file
+    ]
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(b"\xef\xbb\xbf" + json.dumps(good, ensure_ascii=False).encode("utf-8") + b"\n" + b"\n".join(lines) + b"\n")
+    result = _run(["ask", "--json", "--batch", str(batch)], _environment(index_dir))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    out = result.stdout.split("\n")
+    assert out[-1] == "" and len(out) - 1 == 1 + len(lines) == len(result.stdout.splitlines())
+    records = [json.loads(line) for line in out[:-1]]
+    assert all(set(r) == CONTRACT_KEYS for r in records)
+    ids = [r["id"] for r in records]
+    assert ids == ["g", "sep", "no-question", None, None, None, "surrogate-\ud800", 42, "h", "bad-history", "g"]
+
+    by_line = dict(enumerate(records, start=1))
+    assert not by_line[1]["refused"] and "615.6亿斤" in by_line[1]["answer"]  # the BOM is ignored
+    assert by_line[2]["question"] == "粮食\u2028总产\u0085是多少？"  # one line, read back whole
+    assert by_line[3]["refused"] and "第3行" in by_line[3]["answer"] and "question" in by_line[3]["answer"]
+    assert by_line[4]["refused"] and "UTF-8" in by_line[4]["answer"]
+    assert by_line[5]["refused"] and "空行" in by_line[5]["answer"]
+    assert by_line[6]["refused"] and "对象" in by_line[6]["answer"]
+    assert by_line[7]["refused"] and "代理码位" in by_line[7]["answer"] and by_line[7]["question"] == "粮食\ufffd总产"
+    assert by_line[8]["refused"] and "必须是文本" in by_line[8]["answer"]
+    assert not by_line[9]["refused"] and "2024年" in by_line[9]["answer"]
+    assert by_line[10]["refused"] and "对话历史" in by_line[10]["answer"]
+    assert not by_line[11]["refused"] and "615.6亿斤" in by_line[11]["answer"]
+    for number in (3, 4, 5, 6):
+        assert f"{batch}:{number}:" in result.stderr
+    assert "\u2028" not in result.stdout and "\\u2028" in result.stdout
+
+
+def test_ask_with_undecodable_argv_bytes_is_refused_not_a_crash(index_dir):
+    env = _environment(index_dir)
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"assistant", b"ask", b"--json", "粮食总产".encode("utf-8") + b"\xff"],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    record = json.loads(result.stdout.decode("utf-8"))
+    assert record["refused"] and "代理码位" in record["answer"] and record["question"] == "粮食总产\ufffd"
+
+
+def test_a_corpus_error_is_a_message_not_a_traceback(index_dir, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [{"file": "a.md", "date": "unknown"}]}), encoding="utf-8")
+    result = _run(["ask", "--json", "粮食总产多少？"], _environment(index_dir, ASSISTANT_CORPUS_DIR=str(corpus)))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "语料或索引错误" in result.stderr and "date must be an ISO date" in result.stderr

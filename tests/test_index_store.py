@@ -176,7 +176,7 @@ def test_an_unreadable_manifest_is_rebuilt(settings, model, damage):
     _ensure(settings, model)
     damage(settings.index_dir / MANIFEST)
     rebuilt = _ensure(settings, model)
-    assert rebuilt.status.startswith("built (the manifest is unreadable (")
+    assert rebuilt.status.startswith(("built (the manifest is unreadable (", "built (the manifest is invalid (missing "))
     assert _ensure(settings, model).status == "loaded"
 
 
@@ -242,3 +242,154 @@ def test_an_empty_corpus_cannot_be_indexed(settings, model):
     with pytest.raises(index_store.IndexBuildError):
         index_store.build(settings, (empty,), model.model_id, model.encode_passages, "test")
     assert not (settings.index_dir / MANIFEST).exists()
+
+
+# ---------------------------------------------------------------------- issue 9, item 4: a damaged manifest,
+# an index folder that cannot be written, and what a killed write leaves behind.
+
+
+def _edit_manifest(index_dir: Path, **fields: object) -> None:
+    path = index_dir / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.update(fields)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "fields, named",
+    [
+        ({"artefacts": None}, "artefacts is null"),
+        ({"corpus": None}, "corpus is null"),
+        ({"artefacts": {}}, "artefacts is {}"),
+        ({"artefacts": {CHUNKS: "0" * 64}}, "artefacts is"),
+        ({"dimension": 999}, None),  # well-formed but wrong: found when reading
+        ({"dimension": "384"}, 'dimension is "384"'),
+        ({"dimension": True}, "dimension is true"),
+        ({"chunk_count": -1}, "chunk_count is -1"),
+        ({"chunking": None}, "chunking is null"),
+        ({"model_id": None}, "model_id is null"),
+        ({"extra": 1}, "unknown field extra"),
+    ],
+)
+def test_a_malformed_manifest_field_is_named_and_rebuilt(settings, model, fields, named):
+    built = _ensure(settings, model)
+    _edit_manifest(settings.index_dir, **fields)
+    log: list[str] = []
+    rebuilt = _ensure(settings, model, log)  # never raises
+    if named is None:
+        assert rebuilt.status.startswith("built (") and rebuilt.status != "loaded"
+    else:
+        assert rebuilt.status == f"built (the manifest is invalid ({named}))" or rebuilt.status.startswith(
+            f"built (the manifest is invalid ({named}"
+        )
+    assert rebuilt.chunks == built.chunks
+    assert _ensure(settings, model).status == "loaded"
+
+
+def test_the_index_command_repairs_a_null_manifest_field(settings, model):
+    import os
+    import subprocess
+    import sys
+
+    from assistant.settings import PROJECT_ROOT
+
+    _ensure(settings, model)
+    _edit_manifest(settings.index_dir, artefacts=None, corpus=None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(
+        ASSISTANT_INDEX_DIR=str(settings.index_dir), ASSISTANT_CORPUS_DIR=str(settings.corpus_dir),
+        ASSISTANT_CACHE_DIR=str(settings.cache_dir), PYTHONIOENCODING="utf-8",
+    )
+    result = subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "building the index: the manifest is invalid (" in result.stderr and "Traceback" not in result.stderr
+    assert _ensure(settings, model).status == "loaded"
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path):
+    """Make a folder unwritable, also for root (chattr +i), and writable again afterwards."""
+    import os
+    import subprocess
+
+    made: list[Path] = []
+
+    def make(folder: Path) -> None:
+        if os.geteuid() == 0:
+            if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+                pytest.skip("root, and the file system has no immutable attribute to make a folder read-only")
+        else:
+            folder.chmod(0o555)
+        made.append(folder)
+
+    yield make
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)
+
+
+def test_a_read_only_stale_index_is_rebuilt_in_memory_and_served(settings, model, unwritable):
+    from assistant.engine import Assistant
+
+    _ensure(settings, model)
+    _add_paragraph(settings)  # the index is now stale
+    before = _snapshot(settings.index_dir)
+    unwritable(settings.index_dir)
+    log: list[str] = []
+    index = _ensure(settings, model, log)
+    assert index.save_error and "not saved (" in index.status and index.status.startswith("built (corpus changed")
+    assert any("could not be saved" in line and "serving it from memory" in line for line in log)
+    assert any("气象灾害预警信息覆盖率达到99.2%" in c.text for c in index.chunks)
+    assert _snapshot(settings.index_dir) == before  # nothing half-written
+    answer = Assistant(settings, load_corpus(settings.corpus_dir), index, model).ask("气象灾害预警信息覆盖率达到多少？")
+    assert "99.2%" in answer.answer
+
+
+def test_an_index_path_that_is_a_file_serves_the_built_index(settings, model):
+    settings.index_dir.write_text("not a folder", encoding="utf-8")
+    log: list[str] = []
+    index = _ensure(settings, model, log)
+    assert index.status.startswith("built (no index yet), not saved (") and index.save_error
+    assert len(index.chunks) > 100 and index.dense.size == len(index.chunks)
+    assert settings.index_dir.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_the_index_command_says_the_save_failed_and_exits_1(settings):
+    import os
+    import subprocess
+    import sys
+
+    from assistant.settings import PROJECT_ROOT
+
+    settings.index_dir.write_text("not a folder", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env.update(ASSISTANT_INDEX_DIR=str(settings.index_dir), ASSISTANT_CACHE_DIR=str(settings.cache_dir), PYTHONIOENCODING="utf-8")
+    result = subprocess.run([sys.executable, "-m", "assistant", "index"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "索引未能保存" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_temporary_left_by_a_killed_write_is_removed(settings, model):
+    import fcntl
+    import os
+
+    _ensure(settings, model)
+    stale = settings.index_dir / f".{EMBEDDINGS}.abc123.tmp"
+    stale.write_bytes(b"half an array")
+    cache_stale = settings.embedding_cache_dir / ".embeddings-x.npz.def456.tmp"
+    cache_stale.write_bytes(b"half")
+    busy = settings.index_dir / f".{CHUNKS}.busy99.tmp"  # another process is writing this one now
+    busy.write_bytes(b"[")
+    handle = os.open(busy, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        log: list[str] = []
+        assert _ensure(settings, model, log).status == "loaded"
+        assert not stale.exists() and not cache_stale.exists() and busy.exists()
+        assert any(stale.name in line and "interrupted write" in line for line in log)
+    finally:
+        os.close(handle)
+    assert {p.name for p in settings.index_dir.iterdir()} == {MANIFEST, CHUNKS, EMBEDDINGS, FAISS, busy.name}

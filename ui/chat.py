@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator
 
-from assistant.question import validate_question
+from assistant.validation import validate_question
 
 from ui import render
 from ui.feedback import FeedbackLog, feedback_record, vote_name
@@ -57,8 +57,8 @@ class Chat:
     # ------------------------------------------------------------------ asking
 
     def ask(self, question: str, history: list[str] | None = None) -> "Answer":
-        history = [h for h in (history or []) if isinstance(h, str) and h.strip()]
-        return self.assistant.ask(question, history=history or None)
+        # The engine validates the history (types, lengths, item count) and says what is wrong.
+        return self.assistant.ask(question, history=history)
 
     def api_ask(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
         """The JSON contract for one question; ``history`` is the conversation's earlier questions."""
@@ -87,7 +87,7 @@ class Chat:
             return
         yield "", messages + [{"role": "assistant", "content": render.render_pending()}], session
 
-        history = list(session.questions)
+        history = list(session.questions)[-self.settings.max_history_items :]
         try:
             answer = self.ask(question, history)
         except Exception:  # an engine failure is shown as a message, never as a broken page

@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
+from assistant.jsonl import json_line
+
 VOTES = {True: "up", False: "down"}
 
 
@@ -47,7 +49,7 @@ class FeedbackLog:
         self._lock = threading.Lock()
 
     def append(self, record: Mapping[str, Any]) -> None:
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        data = (json_line(record, separators=(",", ":")) + "\n").encode("utf-8")  # U+2028 escaped
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
