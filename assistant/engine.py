@@ -50,20 +50,35 @@ class Assistant:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings | None = None, *, progress: bool = False, log: Callable[[str], None] | None = None
+        cls,
+        settings: Settings | None = None,
+        *,
+        progress: bool = False,
+        log: Callable[[str], None] | None = None,
+        model: EmbeddingModel | None = None,
     ) -> "Assistant":
+        """Load (or build) everything a question needs, and warm it up, so that the first question is as fast
+        as any other. ``model`` is the settings' embedding model when not given (pass one already preloading)."""
         settings = settings or Settings.from_env()
         log = log or (lambda message: None)
+        if model is None:
+            model = settings.embedding_model()
+            if settings.retrieval_mode != "lexical":
+                model.preload()
         documents = load_corpus(settings.corpus_dir)
-        model = EmbeddingModel(
-            settings.model,
-            settings.model_cache_dir,
-            query_prompt=settings.query_prompt,
-            passage_prompt=settings.passage_prompt,
-            batch_size=settings.embed_batch_size,
-        )
         index = ensure_index(settings, documents, model, progress=progress, log=log)
-        return cls(settings, documents, index, model)
+        if settings.retrieval_mode != "lexical" and model.backend_in_use != "onnx":
+            log(f"queries are embedded with {model.describe_backend()}")
+        assistant = cls(settings, documents, index, model)
+        assistant.warm()
+        return assistant
+
+    def warm(self) -> None:
+        """Do now what the first question would otherwise pay for (the query encoder's and the answering
+        stages' lazy set-up): answer one question made of the first document's title."""
+        if self.settings.retrieval_mode != "lexical":
+            self._model.warm()
+        self.ask(self.documents[0].title)
 
     @lru_cache(maxsize=256)
     def _encode_query(self, text: str) -> np.ndarray:

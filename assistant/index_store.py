@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from .atomic import write_atomic, write_text_atomic
-from .chunking import Chunk, chunk_document
+from .chunking import Chunk
 from .corpus import Document
 from .embedding_cache import EmbeddingCache
 from .retrieval.dense import DenseIndex
@@ -118,6 +118,8 @@ def build(
     reason: str,
     log: Callable[[str], None] = lambda message: None,
 ) -> LoadedIndex:
+    from .chunking import chunk_document
+
     started = time.perf_counter()
     chunks: list[Chunk] = []
     for document in documents:
@@ -152,11 +154,9 @@ def build(
 
 def _chunking_code_version() -> str:
     """A hash of the code that turns documents into passages: changing it makes the index stale."""
-    from . import chunking, cleaning, structure
-
     digest = hashlib.sha256()
-    for module in (cleaning, structure, chunking):
-        digest.update(Path(module.__file__).read_bytes())
+    for module in ("cleaning", "structure", "chunking"):  # read, not imported: loading an index needs no splitter
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 
