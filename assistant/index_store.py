@@ -128,8 +128,13 @@ def build(
         raise IndexBuildError("the corpus produced no passages to index")
     texts = [chunk.indexed_text(settings.index_section_paths) for chunk in chunks]
     cache = EmbeddingCache(settings.embedding_cache_dir, model_id)
+    embedding_started = time.perf_counter()
     embeddings, embedded_now = cache.embed(texts, encode_passages)
-    log(f"{len(chunks)} passages, {embedded_now} newly embedded, {len(chunks) - embedded_now} from the cache")
+    embedding_seconds = time.perf_counter() - embedding_started
+    log(
+        f"{len(chunks)} passages, {embedded_now} newly embedded in {embedding_seconds:.1f} s, "
+        f"{len(chunks) - embedded_now} from the cache"
+    )
     dense = DenseIndex.build(embeddings)
 
     index_dir = settings.index_dir
