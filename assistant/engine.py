@@ -80,6 +80,10 @@ class Assistant:
             self._model.warm()
         self.ask(self.documents[0].title)
 
+    def forget_queries(self) -> None:
+        """Forget the cached query embeddings (a benchmark asks a question again as if for the first time)."""
+        self._encode_query.cache_clear()
+
     @lru_cache(maxsize=256)
     def _encode_query(self, text: str) -> np.ndarray:
         # One question is searched several times (each side of a comparison): encode it once.

@@ -42,9 +42,10 @@ class Settings:
     passage_prompt: str | None = None
     embed_batch_size: int = 32
     embedding_backend: str = "auto"
-    #: ONNX Runtime intra-op threads for a query (0: one per core). One thread: a query's matrices are small,
-    #: and a second thread waits on the other core whenever another process runs (README, benchmarks).
-    query_threads: int = 1
+    #: ONNX Runtime intra-op threads for a query (0: one per core). Two: measured faster than one on this
+    #: 2-core machine both quiet and with a competing CPU-bound process, as the threads do not spin while they
+    #: wait (`python -m evals bench`, "query embedding" rows; README, benchmarks).
+    query_threads: int = 2
     #: Threads for embedding passages while indexing (0: one per core).
     index_threads: int = 0
 

@@ -57,4 +57,4 @@ def test_embedding_settings_reach_the_model(tmp_path):
     assert (model.backend, model.query_threads, model.index_threads, model.batch_size) == ("sentence-transformers", 2, 1, 8)
     assert model.models_dir == tmp_path / "models" and not (tmp_path / "models").exists()  # nothing loaded yet
     defaults = Settings.from_env({})
-    assert (defaults.embedding_backend, defaults.query_threads, defaults.index_threads) == ("auto", 1, 0)
+    assert (defaults.embedding_backend, defaults.query_threads, defaults.index_threads) == ("auto", 2, 0)

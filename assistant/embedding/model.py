@@ -134,7 +134,7 @@ class EmbeddingModel:
         batch_size: int = 32,
         *,
         backend: str = "auto",
-        query_threads: int = 1,
+        query_threads: int = 2,
         index_threads: int = 0,
     ) -> None:
         if batch_size < 1:
