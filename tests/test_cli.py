@@ -121,3 +121,14 @@ def test_batch_without_json_is_a_usage_error(index_dir, tmp_path):
 def test_a_missing_batch_file_exits_2(index_dir, tmp_path):
     result = _run(["ask", "--json", "--batch", str(tmp_path / "missing.jsonl")], _environment(index_dir))
     assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+def test_a_reader_that_goes_away_early_is_not_an_error(index_dir):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "--json", "2024年全省粮食总产是多少？"],
+        cwd=PROJECT_ROOT, env=_environment(index_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # like `… | head -c 0`: nobody reads the answer
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0
+    assert b"Traceback" not in err
