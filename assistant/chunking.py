@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import groupby
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from .cleaning import CleanText, clean_span
 from .corpus import Document
 from .structure import parse_segments, section_label
+
+if TYPE_CHECKING:  # LangChain is imported only to chunk (indexing), never to answer
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 #: Chinese boundaries, strongest first: paragraph, sentence, clause.
 CHINESE_SEPARATORS = ["\n", "。", "！", "？", "；", "，", "、", ""]
@@ -49,6 +51,8 @@ class Chunk:
 
 
 def chunk_document(document: Document, chunk_size: int, chunk_overlap: int, recipe: str = "structured") -> list[Chunk]:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     if recipe == "plain":
         return _plain_chunks(document, chunk_size, chunk_overlap)
     splitter = RecursiveCharacterTextSplitter(
@@ -163,6 +167,8 @@ def _inside_number(text: str, boundary: int) -> bool:
 
 def _plain_chunks(document: Document, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
     """The LangChain default recipe on the raw file: a baseline to measure the structured one against."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, add_start_index=True)
     chunks = []
     for piece in splitter.create_documents([document.text]):

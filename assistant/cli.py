@@ -53,23 +53,26 @@ def _log(message: str) -> None:
 
 
 def _model(settings: Settings) -> int:
-    from .embedding.model import EmbeddingModel
+    from .embedding.model import EmbeddingModelError
 
     started = time.perf_counter()
-    model = EmbeddingModel(settings.model, settings.model_cache_dir)
-    path = model.provision()
-    _log(f"model ready: {path} ({time.perf_counter() - started:.1f} s)")
+    model = settings.embedding_model()
+    try:
+        path = model.provision(_log)
+    except EmbeddingModelError as error:
+        _log(f"模型不可用: {error}")
+        return 1
+    _log(f"model ready: {path}; texts are embedded with {model.describe_backend()} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
 def _index(settings: Settings) -> int:
     from .corpus import load_corpus
-    from .embedding.model import EmbeddingModel
     from .engine import ensure_index
 
     started = time.perf_counter()
     documents = load_corpus(settings.corpus_dir, _log)
-    model = EmbeddingModel(settings.model, settings.model_cache_dir, settings.query_prompt, settings.passage_prompt)
+    model = settings.embedding_model()
     index = ensure_index(settings, documents, model, progress=sys.stderr.isatty(), log=_log)
     status = "up to date" if index.status == "loaded" else index.status
     _log(
@@ -83,9 +86,13 @@ def _index(settings: Settings) -> int:
 
 
 def _load(settings: Settings):
+    # The query encoder starts loading (in a thread) before the engine's own imports.
+    model = settings.embedding_model()
+    if settings.retrieval_mode != "lexical":
+        model.preload()
     from .engine import Assistant
 
-    return Assistant.from_settings(settings, progress=sys.stderr.isatty(), log=_log)
+    return Assistant.from_settings(settings, progress=sys.stderr.isatty(), log=_log, model=model)
 
 
 def _ask(settings: Settings, question: str | None, as_json: bool) -> int:

@@ -82,22 +82,37 @@ class Assistant:
         progress: bool = False,
         log: Callable[[str], None] | None = None,
         answer_model: AnswerModel | None = None,
+        model: EmbeddingModel | None = None,
     ) -> "Assistant":
+        """Load (or build) everything a question needs, and warm it up, so that the first question is as fast
+        as any other. ``model`` is the settings' embedding model when not given (pass one already preloading)."""
         settings = settings or Settings.from_env()
         log = log or (lambda message: None)
+        if model is None:
+            model = settings.embedding_model()
+            if settings.retrieval_mode != "lexical":
+                model.preload()
         documents = load_corpus(settings.corpus_dir, log)
         if not any(d.date for d in documents):
             log(f"no document of the corpus has a date: relative years (今年, 去年) are read from the clock "
                 f"({time.localtime().tm_year}), and answers that use them say so")
-        model = EmbeddingModel(
-            settings.model,
-            settings.model_cache_dir,
-            query_prompt=settings.query_prompt,
-            passage_prompt=settings.passage_prompt,
-            batch_size=settings.embed_batch_size,
-        )
         index = ensure_index(settings, documents, model, progress=progress, log=log)
-        return cls(settings, documents, index, model, answer_model)
+        if settings.retrieval_mode != "lexical" and model.backend_in_use != "onnx":
+            log(f"queries are embedded with {model.describe_backend()}")
+        assistant = cls(settings, documents, index, model, answer_model)
+        assistant.warm()
+        return assistant
+
+    def warm(self) -> None:
+        """Do now what the first question would otherwise pay for (the query encoder's and the answering
+        stages' lazy set-up): answer one question made of the first document's title."""
+        if self.settings.retrieval_mode != "lexical":
+            self._model.warm()
+        self.ask(self.documents[0].title)
+
+    def forget_queries(self) -> None:
+        """Forget the cached query embeddings (a benchmark asks a question again as if for the first time)."""
+        self._encode_query.cache_clear()
 
     @lru_cache(maxsize=256)
     def _encode_query(self, text: str) -> np.ndarray:

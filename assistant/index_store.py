@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from .atomic import remove_stale_temporaries, write_atomic, write_text_atomic
-from .chunking import Chunk, chunk_document
+from .chunking import Chunk
 from .corpus import Document
 from .embedding_cache import EmbeddingCache
 from .retrieval.dense import DenseIndex
@@ -176,6 +176,8 @@ def build(
     reason: str,
     log: Callable[[str], None] = lambda message: None,
 ) -> LoadedIndex:
+    from .chunking import chunk_document
+
     started = time.perf_counter()
     chunks: list[Chunk] = []
     for document in documents:
@@ -184,8 +186,13 @@ def build(
         raise IndexBuildError("the corpus produced no passages to index")
     texts = [chunk.indexed_text(settings.index_section_paths) for chunk in chunks]
     cache = EmbeddingCache(settings.embedding_cache_dir, model_id)
+    embedding_started = time.perf_counter()
     embeddings, embedded_now = cache.embed(texts, encode_passages)
-    log(f"{len(chunks)} passages, {embedded_now} newly embedded, {len(chunks) - embedded_now} from the cache")
+    embedding_seconds = time.perf_counter() - embedding_started
+    log(
+        f"{len(chunks)} passages, {embedded_now} newly embedded in {embedding_seconds:.1f} s, "
+        f"{len(chunks) - embedded_now} from the cache"
+    )
     dense = DenseIndex.build(embeddings)
 
     if cache.save_error:
@@ -242,11 +249,9 @@ def _is_int(value: object, minimum: int) -> bool:
 
 def _chunking_code_version() -> str:
     """A hash of the code that turns documents into passages: changing it makes the index stale."""
-    from . import chunking, cleaning, structure
-
     digest = hashlib.sha256()
-    for module in (cleaning, structure, chunking):
-        digest.update(Path(module.__file__).read_bytes())
+    for module in ("cleaning", "structure", "chunking"):  # read, not imported: loading an index needs no splitter
+        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return digest.hexdigest()[:16]
 
 

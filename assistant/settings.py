@@ -16,6 +16,9 @@ RETRIEVAL_MODES = ("hybrid", "lexical", "dense")
 #: "structured": section-aware Chinese chunking; "plain": the LangChain default recipe (a baseline).
 CHUNKINGS = ("structured", "plain")
 LEXICAL_TOKENIZERS = ("bigram", "jieba")
+#: "auto": ONNX Runtime when the model has a checked ONNX export (else sentence-transformers, saying why);
+#: "onnx": ONNX Runtime or an error; "sentence-transformers": torch always.
+EMBEDDING_BACKENDS = ("auto", "onnx", "sentence-transformers")
 
 
 class SettingsError(ValueError):
@@ -38,6 +41,13 @@ class Settings:
     query_prompt: str | None = None
     passage_prompt: str | None = None
     embed_batch_size: int = 32
+    embedding_backend: str = "auto"
+    #: ONNX Runtime intra-op threads for a query (0: one per core). Two: measured faster than one on this
+    #: 2-core machine both quiet and with a competing CPU-bound process, as the threads do not spin while they
+    #: wait (`python -m evals bench`, "query embedding" rows; README, benchmarks).
+    query_threads: int = 2
+    #: Threads for embedding passages while indexing (0: one per core).
+    index_threads: int = 0
 
     chunking: str = "structured"
     chunk_size: int = 160
@@ -79,6 +89,14 @@ class Settings:
             raise SettingsError("chunk_overlap must be between 0 and chunk_size")
         if self.max_question_chars < 1 or self.max_history_items < 0 or self.followup_window < 0:
             raise SettingsError("max_question_chars must be positive; max_history_items and followup_window not negative")
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
+            raise SettingsError(
+                f"embedding_backend must be one of {EMBEDDING_BACKENDS}, not {self.embedding_backend!r}"
+            )
+        if self.query_threads < 0 or self.index_threads < 0:
+            raise SettingsError("query_threads and index_threads must be 0 (one per core) or more")
+        if self.embed_batch_size < 1:
+            raise SettingsError(f"embed_batch_size must be at least 1, not {self.embed_batch_size}")
         if self.top_k < 1:
             raise SettingsError("top_k must be at least 1")
         if (self.ui_username is None) != (self.ui_password is None):
@@ -98,6 +116,21 @@ class Settings:
 
     def with_overrides(self, **overrides: object) -> "Settings":
         return replace(self, **overrides)
+
+    def embedding_model(self):
+        """The embedding model these settings describe (nothing is loaded until it is used)."""
+        from .embedding.model import EmbeddingModel
+
+        return EmbeddingModel(
+            self.model,
+            self.model_cache_dir,
+            query_prompt=self.query_prompt,
+            passage_prompt=self.passage_prompt,
+            batch_size=self.embed_batch_size,
+            backend=self.embedding_backend,
+            query_threads=self.query_threads,
+            index_threads=self.index_threads,
+        )
 
     @property
     def model_cache_dir(self) -> Path:

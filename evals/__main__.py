@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="index build, re-index, latency, cold start and memory")
     bench.add_argument("--cold-runs", type=int, default=3, metavar="N", help="cold-start repetitions (default 3)")
+    bench.add_argument("--corpus", type=Path, metavar="DIR",
+                       help="also build and measure a second corpus folder (e.g. 33 documents), from an empty cache")
     bench.set_defaults(command=_bench)
 
     fitting = commands.add_parser("fit", help="fit the answering weights on the tuning sets (own + blind dev), cross-validated")
@@ -144,12 +146,18 @@ def _compare(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from evals.bench import bench_json, bench_markdown, bench_table, run_benchmarks
 
+    from evals.bench import machine_load
+
     settings = Settings.from_env()
     expectations = load_expectations(args.dataset, settings.corpus_dir, args.limit)
     questions = [(e.id, e.question) for e in expectations]
+    load_before = machine_load()
     with _work_dir(None, "evals-bench-") as work:
-        measurements = run_benchmarks(settings, questions, work, cold_runs=args.cold_runs)
+        measurements = run_benchmarks(settings, questions, work, cold_runs=args.cold_runs, corpus=args.corpus)
     meta = {"created": timestamp(), "dataset": str(args.dataset), "questions": len(questions)}
+    if args.corpus is not None:
+        meta["second corpus"] = str(args.corpus)
+    meta["load average (1, 5, 15 min) before / after"] = f"{load_before} / {machine_load()}"
     meta["settings"] = describe_settings(settings)
     return _publish(
         bench_markdown(measurements, meta), bench_json(measurements, meta), bench_table(measurements), args, "bench", meta

@@ -17,6 +17,18 @@ def default_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return models_dir
 
 
+@pytest.fixture(scope="session")
+def exported_model():
+    """The default model in the real model cache, provisioned and exported to ONNX (once; an existing export
+    is reused), as the assistant uses it."""
+    from assistant.settings import Settings
+
+    model = Settings().embedding_model()
+    model.provision()
+    assert model.onnx_export() is not None, model.backend_note
+    return model
+
+
 # ----------------------------------------------------------------------------------------------------
 # The real corpus, real settings with a temporary index folder, and one real Assistant for the session.
 
@@ -58,8 +70,9 @@ def corpus_chunks(assistant_settings, corpus_documents):
 
 
 @pytest.fixture(scope="session")
-def real_assistant(assistant_settings):
-    """The one real Assistant of the session (default model, hybrid retrieval), over the real corpus."""
+def real_assistant(assistant_settings, exported_model):
+    """The one real Assistant of the session (default model on ONNX Runtime, hybrid retrieval), over the
+    real corpus."""
     from assistant.engine import Assistant
 
     return Assistant.from_settings(assistant_settings)

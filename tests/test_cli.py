@@ -188,3 +188,14 @@ def test_a_corpus_error_is_a_message_not_a_traceback(index_dir, tmp_path):
     result = _run(["ask", "--json", "粮食总产多少？"], _environment(index_dir, ASSISTANT_CORPUS_DIR=str(corpus)))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "语料或索引错误" in result.stderr and "date must be an ISO date" in result.stderr
+
+
+def test_a_reader_that_goes_away_early_is_not_an_error(index_dir):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ask", "--json", "2024年全省粮食总产是多少？"],
+        cwd=PROJECT_ROOT, env=_environment(index_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # like `… | head -c 0`: nobody reads the answer
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0
+    assert b"Traceback" not in err

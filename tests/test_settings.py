@@ -35,9 +35,26 @@ def test_explicit_overrides_win_over_the_environment():
         {"ASSISTANT_CHUNK_SIZE": "5"},
         {"ASSISTANT_UI_SHARE": "perhaps"},
         {"ASSISTANT_UI_USERNAME": "staff"},
+        {"ASSISTANT_EMBEDDING_BACKEND": "tensorflow"},
+        {"ASSISTANT_QUERY_THREADS": "-1"},
+        {"ASSISTANT_INDEX_THREADS": "two"},
+        {"ASSISTANT_EMBED_BATCH_SIZE": "0"},
     ],
 )
 def test_values_that_cannot_work_are_refused_with_the_variable_named(environ):
     with pytest.raises(SettingsError) as error:
         Settings.from_env(environ)
     assert str(error.value)
+
+
+def test_embedding_settings_reach_the_model(tmp_path):
+    settings = Settings.from_env(
+        {"ASSISTANT_EMBEDDING_BACKEND": "sentence-transformers", "ASSISTANT_QUERY_THREADS": "2",
+         "ASSISTANT_INDEX_THREADS": "1", "ASSISTANT_EMBED_BATCH_SIZE": "8"},
+        cache_dir=tmp_path,
+    )
+    model = settings.embedding_model()
+    assert (model.backend, model.query_threads, model.index_threads, model.batch_size) == ("sentence-transformers", 2, 1, 8)
+    assert model.models_dir == tmp_path / "models" and not (tmp_path / "models").exists()  # nothing loaded yet
+    defaults = Settings.from_env({})
+    assert (defaults.embedding_backend, defaults.query_threads, defaults.index_threads) == ("auto", 2, 0)

@@ -1,7 +1,10 @@
 """The embedding model: the offline default, a local sentence-transformers folder, or a model hub name.
 
-The SentenceTransformer is loaded lazily (on first use), on CPU, in float32. Every output is float32,
-L2-normalized, one row per text.
+sentence-transformers is how a model is loaded, provisioned and checked. Provisioning also exports it to
+ONNX where it can be (:mod:`assistant.embedding.onnx_export`); with a verified export, texts are embedded
+with ONNX Runtime (:mod:`assistant.embedding.onnx_encoder`) and torch is never imported. Without one, the
+SentenceTransformer is loaded lazily (on first use), on CPU, in float32, and :attr:`EmbeddingModel.backend_note`
+says why. Every output is float32, L2-normalized, one row per text.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 import numpy as np
 
 from assistant.embedding.e5s1 import E5S1FormatError
+from assistant.embedding.onnx_export import OnnxExport, OnnxExportError, ensure_export, export_failure, find_export
 from assistant.embedding.provision import (
     PASSAGE_PROMPT,
     QUERY_PROMPT,
@@ -31,6 +35,12 @@ from assistant.settings import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from assistant.embedding.onnx_encoder import OnnxEncoder
+
+#: How texts are embedded: ONNX Runtime when a verified export exists (else sentence-transformers), always
+#: ONNX Runtime (an error without an export), or always sentence-transformers.
+BACKENDS = ("auto", "onnx", "sentence-transformers")
 
 #: The instruction BAAI recommends for short queries against passages with its Chinese bge models.
 BGE_ZH_QUERY_PROMPT = "为这个句子生成表示以用于检索相关文章："
@@ -122,20 +132,36 @@ class EmbeddingModel:
         query_prompt: str | None = None,
         passage_prompt: str | None = None,
         batch_size: int = 32,
+        *,
+        backend: str = "auto",
+        query_threads: int = 2,
+        index_threads: int = 0,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        if query_threads < 0 or index_threads < 0:
+            raise ValueError("thread counts must be 0 (one per core) or more")
         self.model = model
         self.models_dir = Path(models_dir)
         self.batch_size = batch_size
+        self.backend = backend
+        self.query_threads = query_threads
+        self.index_threads = index_threads
         self._explicit = (query_prompt, passage_prompt)
         self._source, self._folder = _classify(model)
         self._loaded: SentenceTransformer | None = None
         self._prompts: Prompts | None = None
+        self._export: OnnxExport | None | bool = False  # False: not looked up yet
+        self._encoders: dict[int, OnnxEncoder] = {}
+        #: Why texts are embedded with sentence-transformers rather than ONNX Runtime ("" when they are not).
+        self.backend_note = ""
         self._lock = threading.RLock()
+        self._encoder_lock = threading.Lock()
 
     def __repr__(self) -> str:
-        state = "loaded" if self._loaded is not None else "not loaded"
+        state = "loaded" if self._loaded is not None or self._encoders else "not loaded"
         return f"EmbeddingModel({self.model!r}, {self._source.value}, {state})"
 
     # ------------------------------------------------------------------------------------ identity
@@ -165,6 +191,9 @@ class EmbeddingModel:
 
     @property
     def dimension(self) -> int:
+        export = self.onnx_export()
+        if export is not None:
+            return export.dimension
         model = self._model()
         dimension = model.get_embedding_dimension()
         if dimension is None:
@@ -175,16 +204,107 @@ class EmbeddingModel:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Embed search queries: float32, shape (len(texts), dimension), rows L2-normalized."""
-        return self._encode(texts, self.prompts.query, show_progress=False)
+        return self._encode(texts, self.prompts.query, show_progress=False, threads=self.query_threads)
 
     def encode_passages(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Embed passages: float32, shape (len(texts), dimension), rows L2-normalized."""
-        return self._encode(texts, self.prompts.passage, show_progress=show_progress)
+        """Embed passages: float32, shape (len(texts), dimension), rows L2-normalized.
 
-    def _encode(self, texts: Sequence[str], prompt: str, show_progress: bool) -> np.ndarray:
+        With ``show_progress``, a progress bar (tqdm, on standard error) counts the passages.
+        """
+        return self._encode(texts, self.prompts.passage, show_progress=show_progress, threads=self.index_threads)
+
+    def preload(self) -> None:
+        """Start loading the query encoder in a background thread, while the caller does other work.
+
+        Reading the tokenizer and the ONNX graph releases the GIL, so this overlaps with loading the
+        corpus and the index. Nothing happens without an ONNX export; a failure is left for first use to report.
+        """
+        if self.onnx_export() is None:
+            return
+        thread = threading.Thread(target=self._preload_quietly, name="embedding-preload", daemon=True)
+        thread.start()
+
+    def _preload_quietly(self) -> None:
+        try:
+            self._onnx_encoder(self.query_threads)
+        except Exception:  # noqa: BLE001 - the first real use reports it
+            pass
+
+    def warm(self) -> None:
+        """Load what embedding a query needs and run one, so that the first real question pays nothing."""
+        self.encode_queries(["预热"])
+
+    @property
+    def backend_in_use(self) -> str:
+        """"onnx" or "sentence-transformers": how texts are embedded (looks the export up, loads nothing)."""
+        return "onnx" if self.onnx_export() is not None else "sentence-transformers"
+
+    def describe_backend(self) -> str:
+        export = self.onnx_export()
+        if export is not None:
+            threads = "one per core" if self.query_threads == 0 else f"{self.query_threads} thread(s)"
+            return f"ONNX Runtime ({export.layout} export, queries on {threads})"
+        return f"sentence-transformers (torch): {self.backend_note}"
+
+    def onnx_export(self) -> OnnxExport | None:
+        """The verified ONNX export in use, or None (then :attr:`backend_note` says why)."""
+        with self._lock:
+            if self._export is False:
+                self._export = self._find_export()
+            return self._export  # type: ignore[return-value]
+
+    def _find_export(self) -> OnnxExport | None:
+        if self.backend == "sentence-transformers":
+            self.backend_note = "the sentence-transformers backend was chosen"
+            return None
+        try:
+            model_id = self.model_id
+        except EmbeddingModelError as error:
+            self.backend_note = str(error)
+            return None
+        export = find_export(self.models_dir, model_id)
+        if export is not None:
+            return export
+        failure = export_failure(self.models_dir, model_id)
+        if failure is not None:
+            self.backend_note = f"the model cannot be exported to ONNX ({failure})"
+        else:
+            self.backend_note = "there is no ONNX export of this model yet; `python -m assistant model` makes one"
+        if self.backend == "onnx":
+            raise EmbeddingModelError(f"the ONNX backend was asked for, but {self.backend_note}")
+        return None
+
+    def _onnx_encoder(self, threads: int) -> OnnxEncoder | None:
+        with self._encoder_lock:
+            export = self.onnx_export()
+            if export is None:
+                return None
+            encoder = self._encoders.get(threads)
+            if encoder is None:
+                from assistant.embedding.onnx_encoder import OnnxEncoder
+
+                try:
+                    encoder = OnnxEncoder(export, threads=threads)
+                except Exception as error:  # noqa: BLE001 - a damaged export: say so, then do without it
+                    if self.backend == "onnx":
+                        raise EmbeddingModelError(f"cannot load the ONNX export at {export.folder}: {error}") from error
+                    self.backend_note = (
+                        f"the ONNX export at {export.folder} cannot be loaded ({error}); "
+                        "`python -m assistant model` makes it again"
+                    )
+                    with self._lock:
+                        self._export = None
+                    return None
+                self._encoders[threads] = encoder
+            return encoder
+
+    def _encode(self, texts: Sequence[str], prompt: str, show_progress: bool, threads: int) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("expected a sequence of texts, not a single string")
         texts = list(texts)
+        encoder = self._onnx_encoder(threads)
+        if encoder is not None:
+            return _encode_onnx(encoder, [prompt + text for text in texts], self.batch_size, show_progress)
         model = self._model()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
@@ -201,11 +321,47 @@ class EmbeddingModel:
     # ------------------------------------------------------------------------------------ loading
 
     def provision(self, progress: Callable[[str], None] | None = None) -> Path | str:
-        """Make the model available locally and return where it is (the hub name for a hub model)."""
+        """Make the model available locally and return where it is (the hub name for a hub model).
+
+        Unless the sentence-transformers backend is chosen, the model is also exported to ONNX and the
+        export checked (once; a stored export is reused); when it cannot be, ``progress`` is told why.
+        """
+        report = progress or (lambda message: None)
         if self._source is _Source.DEFAULT:
-            return self._provision_default(progress)
-        self._model()
-        return self._folder if self._folder is not None else self.model
+            where: Path | str = self._provision_default(progress)
+        else:
+            self._model()
+            where = self._folder if self._folder is not None else self.model
+        if self.backend != "sentence-transformers":
+            self.export_onnx(report)
+        return where
+
+    def export_onnx(self, progress: Callable[[str], None] | None = None) -> OnnxExport | None:
+        """Export the model to ONNX and check it against sentence-transformers, unless a checked export exists.
+
+        Returns the export, or None when the model cannot be exported (``progress`` and :attr:`backend_note`
+        say why; texts are then embedded with sentence-transformers).
+        """
+        report = progress or (lambda message: None)
+        with self._lock:
+            model_id = self.model_id
+            existing = find_export(self.models_dir, model_id)
+            if existing is None:
+                prompts = self.prompts
+                try:
+                    existing = ensure_export(
+                        self._model(), self.models_dir, model_id, (prompts.query, prompts.passage),
+                        threads=self.query_threads, log=report,
+                    )
+                except OnnxExportError as error:
+                    self.backend_note = f"the model cannot be exported to ONNX ({error})"
+                    report(f"{self.backend_note}; texts are embedded with sentence-transformers (torch)")
+                    self._export = None
+                    return None
+                report(f"ONNX export checked: least cosine {existing.min_cosine:.7f} ({existing.folder})")
+            self._export = existing
+            self._encoders.clear()
+            return existing
 
     def _model(self) -> SentenceTransformer:
         with self._lock:
@@ -248,6 +404,15 @@ class EmbeddingModel:
         else:
             configured = dict(self._model().prompts)
         return resolve_prompts(name, query, passage, configured)
+
+
+def _encode_onnx(encoder: OnnxEncoder, texts: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
+    if not show_progress or not texts:
+        return encoder.encode(texts, batch_size=batch_size)
+    from tqdm import tqdm
+
+    with tqdm(total=len(texts), desc="embedding passages", unit="passage", dynamic_ncols=True) as bar:
+        return encoder.encode(texts, batch_size=batch_size, progress=bar.update)
 
 
 def _classify(model: str) -> tuple[_Source, Path | None]:

@@ -48,3 +48,50 @@ def test_run_child_measures_its_own_child(tmp_path):
     assert child.returncode == 0 and child.seconds > 0 and child.max_rss_mib >= 64
     with pytest.raises(BenchError, match="exited with 3"):
         run_child([sys.executable, "-c", "raise SystemExit(3)"], {}, tmp_path / "log")
+
+
+def test_the_competing_process_burns_cpu_and_is_gone_afterwards():
+    import os
+    import time
+
+    from evals.bench import competing_process
+
+    with competing_process() as process:
+        pid = process.pid
+        with open(f"/proc/{pid}/stat") as stat:
+            before = sum(int(x) for x in stat.read().split()[13:15])
+        time.sleep(0.5)
+        with open(f"/proc/{pid}/stat") as stat:
+            after = sum(int(x) for x in stat.read().split()[13:15])
+        assert process.poll() is None and after > before  # it runs and uses CPU
+    assert process.poll() is not None
+    assert not os.path.exists(f"/proc/{pid}/stat") or "Z" not in open(f"/proc/{pid}/stat").read().split()[2]
+
+
+def test_the_embedding_line_of_a_real_build_is_read_back(settings, tmp_path, exported_model):
+    from assistant.engine import ensure_index
+    from evals.bench import embedding_log
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    add_document(corpus)
+    lines: list[str] = []
+    local = settings.with_overrides(corpus_dir=corpus, index_dir=tmp_path / "index", cache_dir=tmp_path / "cache")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "models").symlink_to(exported_model.models_dir, target_is_directory=True)
+    index = ensure_index(local, load_corpus(corpus), local.embedding_model(), log=lines.append)
+    passages, embedded, seconds = embedding_log("\n".join(lines))
+    assert passages == embedded == len(index.chunks) > 0 and seconds > 0
+    assert embedding_log("nothing embedded here") is None
+
+
+def test_warm_latency_runs_in_a_fresh_process_and_reports_first_and_tenth(settings, real_assistant, tmp_path):
+    from evals.bench import bench_warm_latency
+
+    questions = [(f"q{i}", q) for i, q in enumerate(["2024年全省粮食总产是多少？", "今年社零增长目标是多少？"] * 5)]
+    env = settings_env(index_dir=settings.index_dir)
+    measurements = {m.name: m for m in bench_warm_latency(env, questions, tmp_path, "2 documents")}
+    names = [name for name in measurements if name.startswith("warm query latency, 2 documents, quiet")]
+    assert {n.rsplit(", ", 1)[1] for n in names} == {"median", "p95", "first question", "tenth question"}
+    assert all(m.value > 0 for m in measurements.values())
+    assert "ONNX Runtime" in measurements["warm query latency, 2 documents, quiet, median"].note
