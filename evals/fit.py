@@ -37,6 +37,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TUNING_SETS = (PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "blind" / "dev.jsonl")
 MODEL_PATH = PROJECT_ROOT / "assistant" / MODEL_FILE
 FOLDS = 5
+#: How much a right refusal weighs against a right answer when the thresholds are chosen (shares, so
+#: that the few unanswerable questions count; below 1 because a false refusal throws away what
+#: retrieval found).
+REFUSAL_WEIGHT = 0.5
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 #: A unit much longer than the gold span it covers is not the evidence: the answer must be short.
 MAX_LENGTH_FACTOR = 3.0
@@ -225,8 +229,8 @@ def _all_units(parts: list[PartRows]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """The threshold with the best balanced accuracy: answerable sub-questions answered and
-    unanswerable ones refused count alike, however few the unanswerable ones are."""
+    """The threshold with the best weighted accuracy: the share of answerable sub-questions answered
+    and REFUSAL_WEIGHT times the share of unanswerable ones refused."""
     candidates = np.unique(np.round(probabilities, 4))
     best_t, best_acc = 0.5, -1.0
     positive, negative = labels == 1, labels == 0
@@ -234,7 +238,7 @@ def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[floa
         answered = probabilities >= t
         tpr = float(answered[positive].mean()) if positive.any() else 0.0
         tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
-        acc = (tpr + tnr) / 2
+        acc = (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
         if acc > best_acc + 1e-12:
             best_t, best_acc = float(t), acc
     return best_t, best_acc

@@ -63,11 +63,9 @@ class Gatherer:
         self._model = model
         self._units: dict[str, tuple[Unit, ...]] = {}
         self._facts: dict[str, tuple[UnitFacts, ...]] = {}
-        self._sections: dict[tuple[str, tuple[str, ...]], list[Chunk]] = {}
-        for chunk in retriever.chunks:
-            self._sections.setdefault((chunk.doc, parent_of(chunk.section)), []).append(chunk)
-        for members in self._sections.values():
-            members.sort(key=lambda c: c.start)
+        self._by_doc: dict[str, list[Chunk]] = {}
+        for chunk in sorted(retriever.chunks, key=lambda c: (c.doc, c.start)):
+            self._by_doc.setdefault(chunk.doc, []).append(chunk)
         self._headers = _Headers(retriever.chunks)
 
     @property
@@ -86,10 +84,9 @@ class Gatherer:
             facts = self._facts[chunk.id] = tuple(UnitFacts.of(unit) for unit in self.units(chunk))
         return facts
 
-    def section_chunks(self, doc: str, parent: tuple[str, ...]) -> list[Chunk]:
-        """The passages of one part of a document, in order (the items of a list it enumerates)."""
-        found = [c for key, members in self._sections.items() if key[0] == doc and key[1][: len(parent)] == parent for c in members]
-        return sorted(found, key=lambda c: c.start)
+    def section_chunks(self, doc: str, section: tuple[str, ...]) -> list[Chunk]:
+        """The passages of one part of a document (its section and every section under it), in order."""
+        return [c for c in self._by_doc.get(doc, ()) if c.section[: len(section)] == section]
 
     def collect(self, part: SubQuestion) -> tuple[list[Hit], list[tuple[Unit, Hit, int]], list[list[float]]]:
         """The passages a sub-question retrieves, their candidate units and the units' features."""
