@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 VOTES = {True: "up", False: "down"}
+#: The optional reason given with a vote is kept to this many characters.
+MAX_REASON_CHARS = 500
 
 
 def vote_name(liked: object) -> str:
@@ -20,12 +22,16 @@ def vote_name(liked: object) -> str:
     return str(liked) if liked else "withdrawn"
 
 
-def feedback_record(vote: str, answer: Mapping[str, Any], *, when: datetime | None = None) -> dict[str, Any]:
-    """A log line: the vote and what was voted on (question, answer, citations) from the JSON contract."""
+def feedback_record(
+    vote: str, answer: Mapping[str, Any], *, reason: str = "", when: datetime | None = None
+) -> dict[str, Any]:
+    """A log line: the vote (and its reason, if one was given) and what was voted on, from the JSON
+    contract: the answer's id, question, answer, citations. A vote and its later reason share the id."""
     when = when or datetime.now(timezone.utc)
     return {
         "time": when.isoformat(timespec="seconds"),
         "vote": vote,
+        "reason": reason,
         "answer_id": answer.get("id"),
         "question": answer.get("question", ""),
         "answer": answer.get("answer", ""),
@@ -33,6 +39,13 @@ def feedback_record(vote: str, answer: Mapping[str, Any], *, when: datetime | No
         "citations": list(answer.get("citations", [])),
         "history": list(answer.get("history", [])),
     }
+
+
+def _one_json_line(record: Mapping[str, Any]) -> str:
+    """JSON on one line for every reader: the separators Python's splitlines() and JavaScript break
+    lines at (NEL, U+2028, U+2029) are written as escapes, as JSON allows."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 class FeedbackLog:
@@ -47,7 +60,7 @@ class FeedbackLog:
         self._lock = threading.Lock()
 
     def append(self, record: Mapping[str, Any]) -> None:
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        data = (_one_json_line(record) + "\n").encode("utf-8")
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
