@@ -116,14 +116,18 @@ class Suggester:
 
     # ------------------------------------------------------------------ public
 
-    def suggest(self, question: str) -> Suggestions:
-        """A corrected question for a mistyped term, else indicator questions for a vague one, else none."""
+    def suggest(self, question: str, resolved: str | None = None) -> Suggestions:
+        """A corrected question for a mistyped term, else indicator questions for a vague one, else none.
+
+        ``resolved``: the question as the assistant understood it (a follow-up read with the earlier
+        questions); a follow-up is vague only when that is.
+        """
         if not isinstance(question, str) or not question.strip():
             return NONE
         typo = self.did_you_mean(question)
         if typo is not None:
             return typo
-        if is_vague(question):
+        if is_vague(resolved if isinstance(resolved, str) and resolved.strip() else question):
             questions = self.indicator_questions()
             return Suggestions("vague", questions) if questions else NONE
         return NONE
@@ -134,8 +138,8 @@ class Suggester:
             if term in question:
                 continue
             for typed in _near_misses(question, term):
-                if typed in self._corpus or typed in self._vocabulary:
-                    continue
+                if typed in self._corpus or any(known in typed for known in self._vocabulary):
+                    continue  # written in the documents, or a known term next to another word (粮食总产是)
                 rank = (len(term), term, typed)
                 if best is None or rank[0] > best[0]:
                     best = rank

@@ -52,11 +52,18 @@ def test_a_mistyped_glossary_term_gets_did_you_mean(suggester, question, typed, 
     assert result.questions == (question.replace(typed, term),)
 
 
-def test_no_suggestion_for_any_evaluation_question(suggester):
-    """The 209 questions staff wrote are neither vague nor mistyped: nothing must get in their way."""
+def test_no_suggestion_for_any_evaluation_or_example_question(suggester):
+    """The 209 questions staff wrote and the chat's examples are neither vague nor mistyped."""
+    from ui.app import EXAMPLES
+
     lines = (PROJECT_ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-    flagged = [(q, r) for q in (json.loads(line)["question"] for line in lines if line.strip()) if (r := suggester.suggest(q)).any]
+    questions = [json.loads(line)["question"] for line in lines if line.strip()] + list(EXAMPLES)
+    flagged = [(q, r) for q in questions if (r := suggester.suggest(q)).any]
     assert not flagged, flagged
+
+
+def test_a_known_term_next_to_another_word_is_no_typo(suggester):
+    assert suggester.did_you_mean("2024年全省粮食总产是多少？") is None
 
 
 def test_sounds_alike():

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from ui import render
 from ui.api_docs import ASK_DESCRIPTION, document_ask_endpoint
-from ui.chat import Chat, RequestError, Session
+from ui.chat import UNAVAILABLE, Chat, RequestError, Session
 from ui.theme import CSS, VIEWER_JS, theme
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ EXAMPLES = (
     "今年社零增长目标是多少？1-7月实际增长多少？",
     "2025年1-8月全省规工增加值增长多少？",
 )
+log = logging.getLogger(__name__)
 #: Every call into the Assistant (chat and API) shares one queue slot pool of settings.ui_concurrency.
 CONCURRENCY_ID = "assistant"
 
@@ -55,8 +57,11 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
     def ask(question: str, history: list[str] | None = None) -> dict:
         try:
             return chat.api_ask(question, history)
-        except RequestError as error:
+        except RequestError as error:  # the caller's mistake, said in the error event
             raise gr.Error(str(error), print_exception=False) from None
+        except Exception:  # never an error event with "error": null
+            log.exception("the /ask endpoint failed for %r", question)
+            raise gr.Error(UNAVAILABLE, print_exception=False) from None
 
     def clear() -> tuple[list, Session, str]:
         return [], Session(), render.render_viewer_placeholder(documents)
@@ -155,6 +160,7 @@ def launch(
     """
     from starlette.middleware import Middleware
 
+    from ui.api_guard import ApiRequestMiddleware
     from ui.security import SecurityMiddleware
 
     auth = None
@@ -174,7 +180,7 @@ def launch(
         ssr_mode=False,
         mcp_server=False,
         max_file_size=MAX_FILE_SIZE,
-        app_kwargs={"middleware": [Middleware(SecurityMiddleware)]},
+        app_kwargs={"middleware": [Middleware(SecurityMiddleware), Middleware(ApiRequestMiddleware)]},
         theme=theme(),
         css=CSS,
     )

@@ -121,11 +121,17 @@ def plain_text(answer: Answer, texts: Mapping[str, str] | None = None) -> str:
     return "\n".join(lines)
 
 
+def _payload(text: str) -> str:
+    """Text the page script reads from a hidden span: the chat's sanitizer keeps no data-* attributes."""
+    lines = LINE_BREAKS.split(text)
+    return "".join(f'<span class="hga-line">{escape(line)}</span>' for line in lines)
+
+
 def _ask_button(question: str, label: str | None = None, css: str = "hga-suggestion") -> str:
     """A button that asks ``question`` as it stands (the page script sends it, without the conversation)."""
     return (
-        f'<button type="button" class="{css}" data-ask="{attribute_text(question)}">'
-        f"{text_html(label if label is not None else question)}</button>"
+        f'<button type="button" class="hga-ask {css}">{text_html(label if label is not None else question)}'
+        f'<span class="hga-payload">{_payload(question)}</span></button>'
     )
 
 
@@ -197,7 +203,9 @@ def render_answer(
     """
     titles = titles or {}
     css = "hga-answer hga-refused" if answer.refused else "hga-answer"
-    parts = [f'<div class="{css}" data-answer-id="{escape(answer_id, quote=True)}">']
+    if answer_id:
+        css += f" {answer_class(answer_id)}"
+    parts = [f'<div class="{css}">']
     if not literal:
         parts.append(render_understood(answer))
     parts.append(f'<div class="hga-text">{render_answer_text(answer.answer, answer.citations)}</div>')
@@ -223,6 +231,11 @@ def render_answer(
     return one_line("".join(parts))
 
 
+def answer_class(answer_id: str) -> str:
+    """The answer's id as a CSS class (``hga-aid-<hex>``): the chat's sanitizer keeps classes only."""
+    return "hga-aid-" + re.sub(r"[^0-9A-Za-z_-]", "", answer_id)
+
+
 def render_understood(answer: Answer) -> str:
     """Above the answer: "按“…”理解" when a follow-up was read with the earlier questions, and a
     "不是这个意思" button that asks the question exactly as typed."""
@@ -237,11 +250,14 @@ def render_understood(answer: Answer) -> str:
 
 def render_actions(answer: Answer, answer_id: str, texts: Mapping[str, str] | None = None) -> str:
     """复制 (plain text with sources), 赞 then 踩, and the timings folded behind 详情."""
-    copy = f'<button type="button" class="hga-act hga-copy" data-copy="{attribute_text(plain_text(answer, texts))}">复制</button>'
+    copy = (
+        '<button type="button" class="hga-act hga-copy" title="复制回答和出处（纯文本）">复制'
+        f'<span class="hga-payload">{_payload(plain_text(answer, texts))}</span></button>'
+    )
     votes = (
-        f'<span class="hga-vote" data-answer-id="{escape(answer_id, quote=True)}">'
-        '<button type="button" class="hga-act" data-vote="up" title="回答有帮助" aria-label="赞">赞</button>'
-        '<button type="button" class="hga-act" data-vote="down" title="回答有问题" aria-label="踩">踩</button></span>'
+        f'<span class="hga-vote {answer_class(answer_id)}">'
+        '<button type="button" class="hga-act hga-up" title="回答有帮助">赞</button>'
+        '<button type="button" class="hga-act hga-down" title="回答有问题">踩</button></span>'
         if answer_id
         else ""
     )

@@ -25,7 +25,7 @@ def theme() -> gr.themes.Base:
 
 CSS = """
 .gradio-container { max-width: 1480px !important; margin: 0 auto !important; }
-.hga-hidden { display: none !important; }
+.hga-hidden, .hga-payload { display: none !important; }
 .hga-header { display: flex; flex-wrap: wrap; gap: 12px 32px; align-items: flex-end; justify-content: space-between;
   padding: 6px 4px 10px; border-bottom: 2px solid #b91c1c; }
 .hga-brand h1 { font-size: 1.55rem; font-weight: 700; margin: 0; color: #7f1d1d; letter-spacing: .04em; }
@@ -233,6 +233,14 @@ const copyText = async (text) => {
   return ok;
 };
 
+const payload = (node) => {
+  const holder = node.querySelector('.hga-payload');
+  return holder ? Array.from(holder.querySelectorAll('.hga-line')).map((line) => line.textContent).join('\n') : '';
+};
+const answerId = (node) => {
+  const name = Array.from(node.classList).find((c) => c.startsWith('hga-aid-'));
+  return name ? name.slice('hga-aid-'.length) : '';
+};
 const askLiteral = (question) => {
   const box = document.querySelector('#hga-literal textarea, #hga-literal input');
   const go = document.querySelector('#hga-literal-go');
@@ -243,7 +251,7 @@ const askLiteral = (question) => {
 };
 
 const sendVote = async (holder, choice) => {
-  const id = holder.dataset.answerId;
+  const id = answerId(holder);
   holder.querySelectorAll('button').forEach((b) => { b.disabled = true; });
   let ok = false;
   try { ok = await server.vote(id, choice, ''); } catch (e) { ok = false; }
@@ -261,7 +269,7 @@ const sendReason = async (holder) => {
   const reason = input ? input.value.trim() : '';
   if (!reason) { holder.innerHTML = '<span class="hga-thanks">已收到反馈</span>'; return; }
   let ok = false;
-  try { ok = await server.vote(holder.dataset.answerId, holder.dataset.vote, reason); } catch (e) { ok = false; }
+  try { ok = await server.vote(answerId(holder), holder.dataset.vote, reason); } catch (e) { ok = false; }
   holder.innerHTML = ok ? '<span class="hga-thanks">已收到反馈，谢谢您的说明。</span>' : '<span class="hga-thanks">说明未能记录，请稍后重试。</span>';
 };
 
@@ -343,17 +351,18 @@ const onClick = async (event) => {
   if (target.closest('button.hga-back')) { drawer(false); return; }
   const copy = target.closest('button.hga-copy');
   if (copy) {
-    const ok = await copyText(copy.dataset.copy || '');
-    copy.textContent = ok ? '已复制' : '复制失败';
-    setTimeout(() => { copy.textContent = '复制'; }, 1600);
+    const ok = await copyText(payload(copy));
+    const label = copy.firstChild;
+    label.nodeValue = ok ? '已复制' : '复制失败';
+    setTimeout(() => { label.nodeValue = '复制'; }, 1600);
     return;
   }
-  const voteButton = target.closest('.hga-vote button[data-vote]');
-  if (voteButton) { await sendVote(voteButton.closest('.hga-vote'), voteButton.dataset.vote); return; }
+  const voteButton = target.closest('.hga-vote button.hga-up, .hga-vote button.hga-down');
+  if (voteButton) { await sendVote(voteButton.closest('.hga-vote'), voteButton.classList.contains('hga-up') ? 'up' : 'down'); return; }
   const reasonButton = target.closest('.hga-vote button[data-reason-send]');
   if (reasonButton) { await sendReason(reasonButton.closest('.hga-vote')); return; }
-  const asker = target.closest('button[data-ask]');
-  if (asker) { askLiteral(asker.dataset.ask); return; }
+  const asker = target.closest('button.hga-ask');
+  if (asker) { askLiteral(payload(asker)); return; }
   const section = target.closest('.hga-outline a[data-target]');
   if (section) {
     event.preventDefault();
