@@ -70,6 +70,11 @@ class Assistant:
         # One question is searched several times (each side of a comparison): encode it once.
         return self._model.encode_queries([text])[0]
 
+    def warm_up(self) -> None:
+        """Load now what the first question would otherwise load (the query encoder, the word lists):
+        one throwaway question through every stage."""
+        self.ask("预热")
+
     def document(self, doc: str) -> Document:
         try:
             return self._by_doc[doc]
