@@ -10,8 +10,6 @@ import time
 
 from assistant.settings import Settings, SettingsError
 
-WARM_UP_QUESTION = "2024年全省粮食总产是多少？"
-
 
 def parse_args(argv: list[str] | None, settings: Settings) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -49,6 +47,13 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+def quiet_model_loading() -> None:
+    """No "Loading weights" bar from transformers: loading is reported once, as one line."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+
+
 def main(argv: list[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -69,9 +74,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     log("正在加载文件、索引和模型……")
+    quiet_model_loading()
     assistant = Assistant.from_settings(settings, progress=sys.stderr.isatty(), log=log)
     # The model loads lazily on the first question: pay that here, not on the first staff question.
-    assistant.ask(WARM_UP_QUESTION)
+    assistant.warm_up()
     demo = build_app(assistant, settings)
     log(f"加载完成（{time.perf_counter() - started:.1f} 秒）。")
     try:
