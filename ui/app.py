@@ -73,6 +73,7 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
             with gr.Column(scale=3, min_width=320, elem_id="hga-chat-col"):
                 chatbot = gr.Chatbot(
                     elem_id="hga-chat",
+                    label="对话",
                     show_label=False,
                     height="calc(100vh - 330px)",
                     min_height=360,
@@ -86,6 +87,7 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
                 with gr.Row(elem_id="hga-input-row"):
                     textbox = gr.Textbox(
                         elem_id="hga-input",
+                        label="问题",
                         show_label=False,
                         placeholder="输入问题，按 Enter 发送",
                         lines=1,
@@ -103,10 +105,12 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
                     )
                     clear_button = gr.Button("清空对话", size="sm", variant="secondary", scale=0, min_width=90, elem_id="hga-clear")
                 # The page script asks a question exactly as it stands (不是这个意思, a suggestion) through these.
-                literal_box = gr.Textbox(elem_id="hga-literal", elem_classes="hga-hidden", show_label=False, container=False)
+                literal_box = gr.Textbox(
+                    elem_id="hga-literal", elem_classes="hga-hidden", label="按原问题提问", show_label=False, container=False
+                )
                 literal_go = gr.Button("按原问题提问", elem_id="hga-literal-go", elem_classes="hga-hidden")
             with gr.Column(scale=2, min_width=320, elem_id="hga-viewer-col"):
-                gr.HTML('<div class="hga-viewer-label">原文查看</div>', js_on_load=None)
+                gr.HTML('<div class="hga-viewer-label">原文查看</div>', js_on_load=None, elem_id="hga-viewer-label")
                 viewer = gr.HTML(
                     render.render_viewer_placeholder(documents),
                     elem_id="hga-viewer",

@@ -112,7 +112,8 @@ def render_document(document: Document, start: int, end: int) -> str:
     first = [True]
     body: list[str] = []
     outline: list[str] = []
-    for number, block in enumerate(document_blocks(document)):
+    blocks = document_blocks(document)
+    for number, block in enumerate(blocks):
         if block.level:
             anchor = f"hga-sec-{number}"
             tag = f"h{min(6, block.level + 2)}"
@@ -123,9 +124,10 @@ def render_document(document: Document, start: int, end: int) -> str:
                 )
         else:
             body.append(f"<p>{marked_html(block.text, start, end, bold=block.bold, first=first, span=span)}</p>")
-    if first[0] and start < end:  # the span is outside what the cleaned view shows: show the original there
-        body = [_raw_body(document.text, start, end, span)]
-        outline = []
+    if first[0]:  # nothing shown falls in the span (only markers or spaces): an empty anchor where it was
+        at = next((i for i, b in enumerate(blocks) if b.text.offsets and b.text.offsets[-1] >= start), len(blocks))
+        anchor = f'<mark class="hga-cited" id="hga-cited" data-span="{escape(span, quote=True)}"></mark>'
+        body.insert(at, anchor)
     meta = " · ".join(escape(x) for x in (document.kind_label, document.date, document.issuer) if x)
     source = ""
     if document.source_url and document.source_url.startswith(("https://", "http://")):
@@ -152,12 +154,4 @@ def render_document(document: Document, start: int, end: int) -> str:
         f"{tools}</div>"
         f'<div class="hga-viewer-body" id="hga-viewer-body">{"".join(body)}</div>'
         "</div>"
-    )
-
-
-def _raw_body(text: str, start: int, end: int, span: str) -> str:
-    return (
-        f'<p class="hga-raw">{escape(text[:start])}'
-        f'<mark class="hga-cited" id="hga-cited" data-span="{escape(span, quote=True)}">{escape(text[start:end])}</mark>'
-        f"{escape(text[end:])}</p>"
     )

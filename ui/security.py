@@ -96,6 +96,7 @@ class SecurityMiddleware:
         path = scope.get("path", "")
         method = scope.get("method", "GET")
         if method == "POST" and path.rstrip("/").endswith("/upload"):
+            await _drain(receive)  # so that the client reads the answer instead of a broken pipe
             await _json_response(send, 403, {"error": UPLOAD_CLOSED})
             return
         login = method == "POST" and path.rstrip("/").endswith("/login")
@@ -115,6 +116,21 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+DRAIN_LIMIT_BYTES = 32 * 1024 * 1024
+
+
+async def _drain(receive: Receive) -> None:
+    """Read and drop a request body (up to DRAIN_LIMIT_BYTES)."""
+    size = 0
+    while size <= DRAIN_LIMIT_BYTES:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        size += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _json_response(send: Send, status: int, body: dict, extra: list[tuple[bytes, bytes]] | None = None) -> None:

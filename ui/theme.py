@@ -150,11 +150,13 @@ footer .divider, footer .built-with, footer a.built-with, footer .settings, foot
   #hga-examples { flex-wrap: nowrap !important; overflow-x: auto; padding-bottom: 2px; width: 100%;
     contain: inline-size; }
   .hga-footnote { display: none; }
-  #hga-viewer-col { position: fixed !important; inset: 0; z-index: 1000; margin: 0 !important; padding: 8px !important;
-    background: #fff; overflow-y: auto; transform: translateX(105%); transition: transform .2s ease-out; visibility: hidden; }
+  #hga-viewer-col { position: fixed !important; inset: 0; z-index: 10000; margin: 0 !important; padding: 8px !important;
+    background: #fff; overflow-y: auto; transform: translateX(105%); transition: transform .2s ease-out; visibility: hidden;
+    flex-wrap: nowrap !important; gap: 0 !important; }
+  #hga-viewer-col > * { flex: 0 0 auto !important; width: 100% !important; }
   #hga-viewer-col.hga-open { transform: none; visibility: visible; }
   button.hga-back { display: inline-block; }
-  .hga-viewer-label { display: none; }
+  .hga-viewer-label, #hga-viewer-label { display: none !important; }
   .hga-viewer-body { height: calc(100vh - 190px); min-height: 200px; }
 }
 """
@@ -178,6 +180,8 @@ const body = () => element.querySelector('.hga-viewer-body');
 const drawer = (open) => {
   const column = document.querySelector('#hga-viewer-col');
   if (column) { column.classList.toggle('hga-open', open); }
+  // The chat's own "scroll down" button would float over the drawer.
+  document.querySelectorAll('#hga-chat .scroll-down-button-container').forEach((b) => { b.style.visibility = open ? 'hidden' : ''; });
 };
 const scrollWithin = (container, target, fraction) => {
   const top = target.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
@@ -430,7 +434,18 @@ const keepQuestionInView = () => {
   }
 };
 const unpin = () => { pinned = null; };
-const chatObserver = new MutationObserver(() => requestAnimationFrame(keepQuestionInView));
+// Gradio's screen-reader labels are English and hold the message's raw HTML: say it in Chinese.
+const LABELS = [[/^user's message/, '问题'], [/^bot's message/, '回答'], [/^chatbot conversation/, '对话'], [/^Gradio footer/, '页脚']];
+const fixLabels = () => {
+  document.querySelectorAll('#hga-chat [aria-label], footer[aria-label], footer [aria-label]').forEach((node) => {
+    const label = node.getAttribute('aria-label');
+    for (const [english, chinese] of LABELS) {
+      if (english.test(label)) { node.setAttribute('aria-label', chinese); }
+    }
+  });
+};
+setTimeout(fixLabels, 500);
+const chatObserver = new MutationObserver(() => requestAnimationFrame(() => { keepQuestionInView(); fixLabels(); }));
 const watchChat = (tries) => {  // the chat may mount after the viewer
   const chat = document.querySelector('#hga-chat');
   if (!chat) { if (tries > 0) { setTimeout(() => watchChat(tries - 1), 100); } return; }
