@@ -423,12 +423,13 @@ def test_no_english_label_in_the_chat(any_page):
 def test_api_page_is_in_chinese_with_typed_result(browser, server):
     context, page = open_page(browser, server, WIDE)
     try:
-        page.goto(server["url"] + "?view=api")
-        page.get_by_text("ask").first.wait_for(timeout=20_000)
-        page.wait_for_timeout(1500)
+        page.get_by_text("通过 API 使用").click()
+        page.get_by_text("依据已收录的文件回答一个问题").first.wait_for(timeout=20_000)
         text = page.evaluate("document.body.innerText")
-        assert "依据已收录的文件回答一个问题" in text
-        assert "Any" not in re.findall(r"\bAny\b", text)
+        # The endpoint, its parameters and every field of the returned JSON are described in Chinese, typed.
+        assert "要问的问题，中文" in text and "同一对话中此前的问题" in text
+        assert "dict(id: None | str (回答编号), question: str (所问的问题)" in text and "quote: str (引用的原文" in text
+        assert not re.search(r"\bAny\b", text)
     finally:
         context.close()
 
