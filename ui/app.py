@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from ui import render
-from ui.chat import Chat, Session
+from ui.api_docs import ASK_DESCRIPTION, document_ask_endpoint
+from ui.chat import UNAVAILABLE, Chat, RequestError, Session
 from ui.theme import CSS, VIEWER_JS, theme
 
 if TYPE_CHECKING:
@@ -21,35 +23,45 @@ EXAMPLES = (
     "今年社零增长目标是多少？1-7月实际增长多少？",
     "2025年1-8月全省规工增加值增长多少？",
 )
+log = logging.getLogger(__name__)
 #: Every call into the Assistant (chat and API) shares one queue slot pool of settings.ui_concurrency.
 CONCURRENCY_ID = "assistant"
 
 
 def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
     chat = Chat(assistant, settings)
+    chat.suggester.indicator_questions()  # checked once here, not on the first vague question
     documents = tuple(assistant.documents)
 
     def open_citation(key: Any) -> str:
         return chat.open_citation(key)
 
-    def respond(message: str, session: Session):
+    def vote(answer_id: Any, choice: Any = "", reason: Any = "") -> bool:
+        return chat.vote(answer_id, choice, reason) is not None
+
+    def turn(message: str, session: Session, literal: bool):
         if not chat.begin_turn(session):  # already answering this tab's previous question: leave all as is
             yield gr.skip(), gr.skip(), gr.skip()
             return
         try:
-            yield from chat.respond(message, session)
+            yield from chat.respond(message, session, literal=literal)
         finally:
             chat.end_turn(session)
 
+    def respond(message: str, session: Session):
+        yield from turn(message, session, False)
+
+    def respond_literal(message: str, session: Session):
+        yield from turn(message, session, True)
+
     def ask(question: str, history: list[str] | None = None) -> dict:
-        """Answer one question from the documents. history: the conversation's earlier questions, oldest first.
-
-        Returns the JSON contract: id, question, answer, refused, citations, retrieved, timings_ms.
-        """
-        return chat.api_ask(question, history)
-
-    def vote(session: Session, data: gr.LikeData) -> None:
-        chat.vote(session, data.index, data.liked)
+        try:
+            return chat.api_ask(question, history)
+        except RequestError as error:  # the caller's mistake, said in the error event
+            raise gr.Error(str(error), print_exception=False) from None
+        except Exception:  # never an error event with "error": null
+            log.exception("the /ask endpoint failed for %r", question)
+            raise gr.Error(UNAVAILABLE, print_exception=False) from None
 
     def clear() -> tuple[list, Session, str]:
         return [], Session(), render.render_viewer_placeholder(documents)
@@ -57,45 +69,53 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
     with gr.Blocks(title="湖南省政府文件问答助手", analytics_enabled=False) as demo:
         session = gr.State(Session())
         gr.HTML(render.render_header(documents), elem_id="hga-header", js_on_load=None)
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=420):
+        with gr.Row(equal_height=False, elem_id="hga-main"):
+            with gr.Column(scale=3, min_width=320, elem_id="hga-chat-col"):
                 chatbot = gr.Chatbot(
                     elem_id="hga-chat",
+                    label="对话",
                     show_label=False,
                     height="calc(100vh - 330px)",
                     min_height=360,
                     layout="bubble",
                     latex_delimiters=[],
-                    buttons=["copy"],
-                    feedback_options=("Like", "Dislike"),
-                    placeholder="<div style='text-align:center;color:#64748b'>请输入问题，例如下方的示例问题。<br>回答只依据已收录的文件，并标注原文出处。</div>",
+                    buttons=[],
+                    feedback_options=None,
+                    autoscroll=False,  # the page script keeps the question and the answer's start in view
+                    placeholder="<div class='hga-placeholder'>请输入问题，或点下方的示例。<br>回答只依据已收录的文件，并标注原文出处。</div>",
                 )
-                with gr.Row():
+                with gr.Row(elem_id="hga-input-row"):
                     textbox = gr.Textbox(
                         elem_id="hga-input",
+                        label="问题",
                         show_label=False,
-                        placeholder="输入问题，按 Enter 发送（Shift+Enter 换行）",
+                        placeholder="输入问题，按 Enter 发送",
                         lines=1,
                         max_lines=4,
                         scale=8,
                         autofocus=True,
                     )
-                    send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="hga-send")
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=64, elem_id="hga-send")
                 with gr.Row(elem_id="hga-examples"):
                     example_buttons = [gr.Button(q, size="sm", variant="secondary", min_width=60) for q in EXAMPLES]
-                with gr.Row():
+                with gr.Row(elem_id="hga-foot"):
                     gr.HTML(
                         '<div class="hga-footnote">回答由系统从文件原文中摘取，请以原文为准；可点击回答下方的赞或踩反馈回答质量。</div>',
                         js_on_load=None,
                     )
-                    clear_button = gr.Button("清空对话", size="sm", variant="secondary", scale=0, min_width=90)
-            with gr.Column(scale=2, min_width=360):
-                gr.HTML('<div class="hga-viewer-label">原文查看</div>', js_on_load=None)
+                    clear_button = gr.Button("清空对话", size="sm", variant="secondary", scale=0, min_width=90, elem_id="hga-clear")
+                # The page script asks a question exactly as it stands (不是这个意思, a suggestion) through these.
+                literal_box = gr.Textbox(
+                    elem_id="hga-literal", elem_classes="hga-hidden", label="按原问题提问", show_label=False, container=False
+                )
+                literal_go = gr.Button("按原问题提问", elem_id="hga-literal-go", elem_classes="hga-hidden")
+            with gr.Column(scale=2, min_width=320, elem_id="hga-viewer-col"):
+                gr.HTML('<div class="hga-viewer-label">原文查看</div>', js_on_load=None, elem_id="hga-viewer-label")
                 viewer = gr.HTML(
                     render.render_viewer_placeholder(documents),
                     elem_id="hga-viewer",
                     js_on_load=VIEWER_JS,
-                    server_functions=[open_citation],
+                    server_functions=[open_citation, vote],
                 )
 
         chat_events = dict(
@@ -109,11 +129,22 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
         send.click(**chat_events)
         for button, question in zip(example_buttons, EXAMPLES):
             button.click(lambda q=question: q, None, textbox, queue=False, api_visibility="private").then(**chat_events)
-        chatbot.like(vote, [session], None, queue=False, api_visibility="private")
+        literal_go.click(
+            respond_literal,
+            [literal_box, session],
+            [literal_box, chatbot, session],
+            concurrency_id=CONCURRENCY_ID,
+            api_visibility="private",
+        )
         clear_button.click(clear, None, [chatbot, session, viewer], queue=False, api_visibility="private")
         chatbot.clear(clear, None, [chatbot, session, viewer], queue=False, api_visibility="private")
-        gr.api(ask, api_name="ask", concurrency_id=CONCURRENCY_ID)
+        endpoint = gr.api(ask, api_name="ask", api_description=ASK_DESCRIPTION, concurrency_id=CONCURRENCY_ID)
+        document_ask_endpoint(demo, endpoint)
     return demo
+
+
+#: The largest request body Gradio accepts as a file; nothing in the chat takes files.
+MAX_FILE_SIZE = "1mb"
 
 
 def launch(
@@ -124,8 +155,18 @@ def launch(
     port: int | None = None,
     share: bool | None = None,
     prevent_thread_lock: bool = False,
+    quiet: bool = True,
 ) -> Any:
-    """Queue with the configured concurrency and serve; binds settings.ui_host (127.0.0.1) by default."""
+    """Queue with the configured concurrency and serve; binds settings.ui_host (127.0.0.1) by default.
+
+    Quiet: Gradio's own start-up lines (and its advice about share links) are not printed; the
+    caller says in Chinese where the chat is (see ui/__main__.py).
+    """
+    from starlette.middleware import Middleware
+
+    from ui.api_guard import ApiRequestMiddleware
+    from ui.security import SecurityMiddleware
+
     auth = None
     if settings.ui_username is not None and settings.ui_password is not None:
         auth = (settings.ui_username, settings.ui_password)
@@ -138,9 +179,12 @@ def launch(
         auth_message="请输入账号和密码" if auth else None,
         prevent_thread_lock=prevent_thread_lock,
         show_error=False,
+        quiet=quiet,
         footer_links=["api"],
         ssr_mode=False,
         mcp_server=False,
+        max_file_size=MAX_FILE_SIZE,
+        app_kwargs={"middleware": [Middleware(SecurityMiddleware), Middleware(ApiRequestMiddleware)]},
         theme=theme(),
         css=CSS,
     )

@@ -13,6 +13,8 @@ from typing import Any, Mapping
 from assistant.jsonl import json_line
 
 VOTES = {True: "up", False: "down"}
+#: The optional reason given with a vote is kept to this many characters.
+MAX_REASON_CHARS = 500
 
 
 def vote_name(liked: object) -> str:
@@ -22,12 +24,16 @@ def vote_name(liked: object) -> str:
     return str(liked) if liked else "withdrawn"
 
 
-def feedback_record(vote: str, answer: Mapping[str, Any], *, when: datetime | None = None) -> dict[str, Any]:
-    """A log line: the vote and what was voted on (question, answer, citations) from the JSON contract."""
+def feedback_record(
+    vote: str, answer: Mapping[str, Any], *, reason: str = "", when: datetime | None = None
+) -> dict[str, Any]:
+    """A log line: the vote (and its reason, if one was given) and what was voted on, from the JSON
+    contract: the answer's id, question, answer, citations. A vote and its later reason share the id."""
     when = when or datetime.now(timezone.utc)
     return {
         "time": when.isoformat(timespec="seconds"),
         "vote": vote,
+        "reason": reason,
         "answer_id": answer.get("id"),
         "question": answer.get("question", ""),
         "answer": answer.get("answer", ""),

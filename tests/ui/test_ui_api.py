@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 from gradio_client import Client
@@ -100,3 +103,86 @@ def test_bad_questions_get_a_clear_message(client, question, expected):
 def test_server_binds_loopback_without_share(server):
     assert server["url"].startswith("http://127.0.0.1:")
     assert "gradio.live" not in server["log"].read_text()
+
+
+def _post(url: str, body: bytes, content_type: str = "application/json") -> tuple[int, dict, dict]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            payload = json.loads(raw)
+        except ValueError:
+            payload = {"raw": raw.decode("utf-8", "replace")}
+        return error.code, payload, dict(error.headers)
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ({}, "缺少参数 question"),
+        ({"history": ["今年社零增长目标是多少？"]}, "缺少参数 question"),
+        ({"question": "2024年全省粮食总产是多少？", "history": None, "extra": 1}, "不认识的参数：extra"),
+        ([1, 2], "请求体应为 JSON 对象"),
+    ],
+)
+def test_malformed_calls_say_what_is_wrong(server, body, expected):
+    """Issue 9.9: no bare 500 for a call Gradio cannot take; a 422 that says what is wrong, in Chinese."""
+    status, payload, _ = _post(server["url"] + "gradio_api/call/v2/ask", json.dumps(body).encode())
+    assert status == 422 and expected in payload["error"], (status, payload)
+    status, payload, _ = _post(server["url"] + "gradio_api/call/v2/ask", b"{not json")
+    assert status == 422 and "不是有效的 JSON" in payload["error"]
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [((42,), "参数 question 应为字符串"), (("你好", 42), "参数 history 应为"), (("你好", "去年呢"), "参数 history 应为"),
+     (("你好", [1]), "history 的第 1 项"), ((None,), "缺少参数 question")],
+)
+def test_wrong_types_get_an_error_event_with_the_reason(client, args, expected):
+    """Issue 9.9: the error event carries the message (never "error": null)."""
+    with pytest.raises(Exception) as caught:
+        client.predict(*args, api_name="/ask")
+    assert expected in str(caught.value), str(caught.value)
+
+
+def test_error_event_is_not_null(server):
+    status, payload, _ = _post(server["url"] + "gradio_api/call/v2/ask", json.dumps({"question": 3.5}).encode())
+    assert status == 200, payload
+    with urllib.request.urlopen(server["url"] + f"gradio_api/call/ask/{payload['event_id']}", timeout=30) as response:
+        stream = response.read().decode("utf-8")
+    assert "event: error" in stream
+    data = json.loads(stream.split("data:", 1)[1].strip().splitlines()[0])
+    assert data["error"] and "question" in data["error"], data
+
+
+def test_api_page_documents_parameters_and_the_typed_result(server):
+    with urllib.request.urlopen(server["url"] + "gradio_api/info", timeout=30) as response:
+        info = json.load(response)["named_endpoints"]["/ask"]
+    assert re.search(r"[\u4e00-\u9fff]", info["description"]) and "history" in info["description"]
+    for parameter in info["parameters"]:
+        assert re.search(r"[\u4e00-\u9fff]", parameter["label"]) and parameter["python_type"]["description"], parameter
+    returned = info["returns"][0]
+    assert returned["python_type"]["type"].startswith("dict("), returned
+    for field in ("answer: str", "refused: bool", "citations: list[dict(", "quote: str", "timings_ms: dict("):
+        assert field in returned["python_type"]["type"], (field, returned["python_type"]["type"])
+    assert "Any" not in returned["python_type"]["type"]
+
+
+def test_security_headers_and_no_uploads(server):
+    """Issue 9.8: security headers on every response; the upload route is closed (nothing takes files)."""
+    with urllib.request.urlopen(server["url"], timeout=30) as response:
+        headers = {k.lower(): v for k, v in response.headers.items()}
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "img-src 'self'" in headers["content-security-policy"]
+    boundary = "hgaboundary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n"
+        f"Content-Type: text/plain\r\n\r\n{'x' * 5_000_000}\r\n--{boundary}--\r\n"
+    ).encode()
+    status, payload, _ = _post(server["url"] + "gradio_api/upload", body, f"multipart/form-data; boundary={boundary}")
+    assert status == 403 and "不接受上传" in payload["error"]

@@ -44,3 +44,25 @@ def test_login_answers(protected):
     client = Client(protected["url"], auth=(USER, PASSWORD), verbose=False)
     result = client.predict("2024年全省粮食总产是多少？", api_name="/ask")
     assert "615.6" in result["answer"]
+
+
+def test_login_guessing_is_throttled(protected):
+    """Issue 9.8: after 10 failed logins from one address, the login route answers 429 for a while
+    (even to the right password), saying in Chinese when to try again. Runs last: it locks the address."""
+    import urllib.parse
+
+    def login(password: str) -> int:
+        data = urllib.parse.urlencode({"username": USER, "password": password}).encode()
+        request = urllib.request.Request(protected["url"] + "login", data=data, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            if error.code == 429:
+                assert "登录失败次数过多" in error.read().decode("utf-8") and int(error.headers["Retry-After"]) > 0
+            return error.code
+
+    codes = [login("wrong-%d" % i) for i in range(12)]
+    assert all(code >= 400 for code in codes) and codes[-1] == 429, codes
+    assert codes.index(429) <= 10, codes
+    assert login(PASSWORD) == 429

@@ -33,6 +33,7 @@ def test_record_has_question_answer_citations_time_vote():
     assert record == {
         "time": "2025-09-01T08:30:00+00:00",
         "vote": "up",
+        "reason": "",
         "answer_id": "a1",
         "question": ANSWER["question"],
         "answer": ANSWER["answer"],
@@ -68,3 +69,12 @@ def test_concurrent_appends_never_tear_lines(tmp_path):
     lines = log.path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 200
     assert len({json.loads(line)["answer_id"] for line in lines}) == 200
+
+
+def test_line_separators_are_escaped_in_the_log(tmp_path):
+    """Issue 9.9: U+2028, U+2029 and NEL would split a line for splitlines() and JavaScript readers."""
+    log = FeedbackLog(tmp_path / "feedback.jsonl")
+    log.append(feedback_record("down", {**ANSWER, "question": "甲\u2028乙\u2029丙\x85丁"}, reason="理由\u2028"))
+    raw = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8")
+    assert len(raw.splitlines()) == 1 and "\u2028" not in raw and "\\u2028" in raw
+    assert log.read()[0]["question"] == "甲\u2028乙\u2029丙\x85丁" and log.read()[0]["reason"] == "理由\u2028"

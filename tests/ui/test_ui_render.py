@@ -7,7 +7,10 @@ from html.parser import HTMLParser
 
 from assistant.answer import Answer, RetrievedPassage, Timings
 
+from assistant.cleaning import clean_span
+
 from ui import render
+from ui.document_view import document_blocks
 
 XSS = '<img src=x onerror=alert(1)>'
 XSS_VARIANTS = [XSS, '"><script>alert(1)</script>', "<a href='javascript:alert(1)'>x</a>", "&lt;b&gt; & <svg/onload=1>"]
@@ -46,7 +49,12 @@ def parse(fragment: str) -> _Collector:
     return collector
 
 
-ALLOWED_TAGS = {"div", "span", "a", "mark", "br", "h1", "p", "ul", "li"}
+ALLOWED_TAGS = {"div", "span", "a", "mark", "br", "h1", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "strong", "button", "details", "summary", "input"}
+LINE_TERMINATORS = ("\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
+
+
+def cleaned(text: str) -> str:
+    return clean_span(text, 0, len(text)).text
 
 
 def assert_only_our_markup(fragment: str) -> None:
@@ -80,11 +88,13 @@ def test_card_highlights_quote_inside_its_passage(work_report, cite):
     card = render.render_citation_card(citation, work_report.text)
     assert_only_our_markup(card)
     parsed = parse(card)
-    assert parsed.marks == [citation.quote]
+    assert parsed.marks == [cleaned(citation.quote)]
     text = "".join(parsed.text)
-    passage = work_report.text[citation.passage_start : citation.passage_end].replace("\n", "")
-    assert passage in text.replace("…", "") or passage.strip() in text
-    assert citation.title in text and citation.section in text
+    passage = cleaned(work_report.text[citation.passage_start : citation.passage_end])
+    assert passage in text.replace("…", "")
+    assert "**" not in text and "\u3000" not in text
+    # The section path is shown without the document title that the card already names.
+    assert citation.title in text and "测试章节" in text and citation.section not in text
     href = parsed.tags[0][1]["href"]
     assert render.parse_citation_key(href) == (citation.doc, citation.start, citation.end)
 
@@ -93,7 +103,7 @@ def test_card_without_passage_offsets_uses_a_window(work_report, cite):
     citation = cite(work_report, "粮食总产达615.6亿斤", 1)
     bare = citation.__class__(**{**citation.__dict__, "passage_start": -1, "passage_end": -1})
     parsed = parse(render.render_citation_card(bare, work_report.text))
-    assert parsed.marks == [citation.quote]
+    assert parsed.marks == [cleaned(citation.quote)]
     assert len("".join(parsed.text)) > len(citation.quote) + 40
 
 
@@ -108,17 +118,75 @@ def test_full_answer_has_cards_and_timings(work_report, cite):
         timings_ms=Timings(retrieve=12.3, answer=1.2, total=13.5),
         resolved_question="2024年全省经济怎么样？",
     )
-    html = render.render_answer(answer, {work_report.doc: work_report.text})
+    html = render.render_answer(answer, {work_report.doc: work_report.text}, answer_id="abc123")
     assert_only_our_markup(html)
     parsed = parse(html)
-    assert parsed.marks == [c1.quote, c2.quote]
+    assert parsed.marks == [cleaned(c1.quote), cleaned(c2.quote)]
     assert len([a for t, a in parsed.tags if t == "a" and a.get("class") == "hga-marker"]) == 2
     assert len([a for t, a in parsed.tags if t == "a" and a.get("class") == "hga-card"]) == 2
     text = "".join(parsed.text)
-    assert "检索 12 ms · 生成 1.2 ms · 共 14 ms" in text
-    assert "引用出处" in text
-    assert "按“2024年全省经济怎么样？”理解" in text
-    assert "\n" not in html  # one line: the Chatbot's Markdown step must see one raw HTML block
+    # Timings are behind a 详情 toggle, and nothing is "generated".
+    assert "<details class=\"hga-meta\"><summary>详情</summary>" in html and "检索 12 ms · 作答 1.2 ms · 共 14 ms" in text
+    assert "生成" not in text and "引用出处" in text
+    # The follow-up note comes first, with 不是这个意思 carrying the question as typed.
+    assert html.index("按“2024年全省经济怎么样？”理解") < html.index("hga-text")
+    assert "不是这个意思" in text and '<span class="hga-line">2024年经济怎么样？</span>' in html
+    # 赞 before 踩, tied to the answer id (as a class: the chat's sanitizer keeps no data-* attributes).
+    assert html.index(">赞<") < html.index(">踩<") and "hga-aid-abc123" in html
+    assert not any(t in html for t in LINE_TERMINATORS)  # one line: the Markdown step sees one raw HTML block
+
+
+def test_plain_text_copy_has_markers_and_a_source_list(work_report, cite):
+    c1 = cite(work_report, "全年增长4.8%、总量达5.3万亿元", 1)
+    answer = Answer(question="2024年经济增长多少？", answer="2024年全年增长4.8%、总量达5.3万亿元[1]。", refused=False, citations=(c1,))
+    text = render.plain_text(answer)
+    assert text == f"2024年全年增长4.8%、总量达5.3万亿元[1]。\n\n出处：\n[1] {c1.title} › 测试章节：“全年增长4.8%、总量达5.3万亿元”"
+    html = render.render_answer(answer, {work_report.doc: work_report.text}, answer_id="x")
+    lines = re.search(r'hga-copy[^>]*>复制<span class="hga-payload">(.*?)</span></button>', html).group(1)
+    assert [l for l in re.findall(r'<span class="hga-line">(.*?)</span>', lines)] == text.split("\n")
+
+
+def test_cards_after_the_second_are_folded(work_report, cite):
+    quotes = ["全年增长4.8%", "粮食总产达615.6亿斤", "社会消费品零售总额增长5.4%", "规模工业增加值增长7.3%"]
+    citations = tuple(cite(work_report, q, i) for i, q in enumerate(quotes, start=1))
+    answer = Answer(question="2024年经济怎么样？", answer="".join(f"{q}[{i}]；" for i, q in enumerate(quotes, 1)), refused=False, citations=citations)
+    html = render.render_answer(answer, {work_report.doc: work_report.text}, answer_id="x")
+    open_part, folded = html.split('<details class="hga-more">', 1)
+    assert open_part.count('class="hga-card"') == 2 and folded.count('class="hga-card"') == 2
+    assert "展开其余 2 处出处" in folded
+
+
+def test_notices_and_suggestions_have_no_votes():
+    from assistant.suggestions import Suggestions
+
+    for html in (
+        render.render_notice("请输入问题。"),
+        render.render_suggestions("经济怎么样", Suggestions("vague", ("社会消费品零售总额增长多少？",))),
+        render.render_suggestions("固头增长多少", Suggestions("typo", ("固投增长多少",), typed="固头", term="固投")),
+    ):
+        assert "hga-vote" not in html and "赞" not in html
+    typo = render.render_suggestions("固头增长多少", Suggestions("typo", ("固投增长多少",), typed="固头", term="固投"))
+    assert "您是不是想问" in typo and '<span class="hga-line">固投增长多少</span>' in typo
+
+
+def test_lone_carriage_returns_never_reach_the_chat_as_line_breaks(work_report):
+    """Issue 9.5: whatever the line endings (\r\r, NEL, U+2028…), no raw line break is left in a message,
+    so the Chatbot's Markdown step can never end the raw HTML block and render the rest as Markdown."""
+    injected = "前文\r\r![](http://127.0.0.1:9/x.png)\r\r# 标题\r**粗**\x85<b>b</b>\u2028后文\u2029。"
+    for html in (render.render_question(injected), render.render_notice(injected)):
+        assert not any(t in html for t in LINE_TERMINATORS), repr(html)
+        assert "<img" not in html and "<b>" not in html
+    evil = work_report.__class__(**{**work_report.__dict__, "text": injected * 3})
+    start = evil.text.index("![]")
+    answer = Answer(
+        question=injected, answer=injected, refused=True,
+        retrieved=(RetrievedPassage(evil.doc, 0, len(injected), 0.5),),
+        resolved_question=injected + "？",
+    )
+    html = render.render_answer(answer, {evil.doc: evil.text}, {evil.doc: injected}, answer_id="x")
+    assert not any(t in html for t in LINE_TERMINATORS), repr(html)
+    assert "<img" not in html and "<b>" not in html
+    assert start >= 0
 
 
 def test_refusal_shows_related_passages(work_report):
@@ -163,23 +231,43 @@ def test_document_text_is_escaped_everywhere(work_report, cite):
     citation = cite(evil, f"{XSS}中间<b>粗</b>", 1, context=5)
     html = render.render_citation_card(citation, evil.text)
     assert_only_our_markup(html)
-    assert parse(html).marks == [citation.quote]
+    assert parse(html).marks == [cleaned(citation.quote)]
     viewer = render.render_viewer(evil, citation.start, citation.end)
     assert_only_our_markup(viewer)
-    assert parse(viewer).marks == [citation.quote]
+    assert "".join(parse(viewer).marks) == cleaned(citation.quote)
 
 
-def test_viewer_shows_whole_document_with_the_span_marked(documents):
+def test_viewer_shows_the_cleaned_document_with_headings_and_the_span_marked(documents):
     for document in documents:
+        blocks = document_blocks(document)
         start = len(document.text) // 2
         end = start + 25
         html = render.render_viewer(document, start, end)
         parsed = parse(html)
-        assert parsed.marks == [document.text[start:end]]
         body = html.split('id="hga-viewer-body">', 1)[1]
         body_text = "".join(parse(body).text)
-        assert body_text == document.text  # nothing added, nothing lost, offsets preserved
+        # Cleaned: no Markdown markers, indentation or page breaks; every cleaned paragraph is there.
+        assert "**" not in body_text and "##" not in body_text and "\u3000" not in body_text
+        assert all(block.text.text in body_text for block in blocks)
+        assert len(body_text) > 0.8 * len(cleaned(document.text)) - 500
+        # Exactly the cleaned characters of [start, end) are marked, the first mark carrying the span.
+        inside = "".join(ch for ch, o in zip(cleaned(document.text), clean_span(document.text, 0, len(document.text)).offsets) if start <= o < end)
+        assert "".join(parsed.marks) == inside
         assert re.search(r'<mark class="hga-cited" id="hga-cited" data-span="[^"]+@%d-%d">' % (start, end), html)
+        # Headings become an outline.
+        headings = [b for b in blocks if b.level]
+        assert headings and html.count('data-target="hga-sec-') == len([b for b in headings if b.level <= 2])
+        assert "在本文件中搜索" in html
+
+
+def test_viewer_joins_a_sentence_split_by_a_page_break(documents):
+    monthly = next(d for d in documents if d.kind == "monthly_report")
+    broken = re.search(r"增长\s*\n\s*\n\s*\d", monthly.text)
+    if broken is None:
+        return
+    html = render.render_viewer(monthly, 0, 1)
+    body_text = "".join(parse(html.split('id="hga-viewer-body">', 1)[1]).text)
+    assert re.sub(r"\s", "", broken.group(0)) in body_text
 
 
 def test_citation_key_round_trip():
