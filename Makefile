@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test model index run test eval compare bench clean-index
+.PHONY: install install-test model index run test eval fit compare bench clean-index
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test: install-test model
 
 eval: index
 	$(PY) -m evals run
+
+fit: install-test index
+	$(PY) -m evals fit
 
 compare: index
 	$(PY) -m evals compare

@@ -34,6 +34,9 @@ class Document:
     source_url: str | None
     text: str  # the original file decoded as UTF-8, never altered
     sha256: str
+    #: The province (or "全国") the document speaks for: the manifest's covers.region, or a region the
+    #: title names; "" when neither says.
+    region: str = ""
 
     @property
     def year(self) -> int:
@@ -164,7 +167,21 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
         source_url=entry.get("source_url"),
         text=text,
         sha256=hashlib.sha256(raw).hexdigest(),
+        region=_region(entry, title),
     )
+
+
+def _region(entry: dict, title: str) -> str:
+    covers = entry.get("covers") or {}
+    if isinstance(covers, dict) and isinstance(covers.get("region"), str) and covers["region"]:
+        return covers["region"]
+    from .glossary import load_glossary
+
+    glossary = load_glossary()
+    for name in sorted((*glossary.provinces, *glossary.home), key=len, reverse=True):
+        if name in title and name not in ("全省", "我省", "本省", "省级"):
+            return name
+    return ""
 
 
 def _document_files(corpus_dir: Path) -> list[str]:

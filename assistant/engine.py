@@ -69,7 +69,8 @@ class Assistant:
         )
         self._weights = TermWeights(index.chunks)
         self._answerer = Answerer(
-            retriever, self._weights, settings.top_k, self._reference_year, _known_years(documents, index.chunks), answer_model
+            retriever, self._weights, settings.top_k, self._reference_year, _known_years(documents, index.chunks), answer_model,
+            frozenset(d.region for d in documents if d.region),
         )
         # One question at a time: the torch model and the caches are shared; on two cores nothing is lost.
         self._lock = threading.Lock()

@@ -43,9 +43,16 @@ _COMPARED_WITH = re.compile(
 )
 
 
+#: "截至7月" is the months to date; "据8月的月报" names a report, not the month asked about.
+_UP_TO_MONTH = re.compile(r"(?:截至|截止到?|到)(\d{1,2})月(?!\s*\d)(?:底|末|份)?(?:为止)?")
+_REPORT_MONTH = re.compile(r"(?:据|根据|按|从)?(\d{1,2})月(?:份)?(?:的|这期|那期|本期)?(?:工作)?月报")
+
+
 def detect_scope(text: str) -> Scope:
     glossary = load_glossary()
     text = _COMPARED_WITH.sub("", text)
+    text = _REPORT_MONTH.sub("月报", text)
+    text = _UP_TO_MONTH.sub(lambda m: f"1-{m.group(1)}月", text)
     periods: set[str] = set()
     for first, last in _RANGE.findall(text):
         periods.add("上半年" if (first, last) == ("1", "6") else f"{int(first)}-{int(last)}月")

@@ -11,6 +11,7 @@ from typing import Callable
 from .chunking import Chunk
 
 LENGTH_WEIGHT = 0.25
+MAX_TOPIC_TERMS = 24
 _ORDINALS = "一二三四五六七八九十"
 _CIRCLED = re.compile(r"[\u2460-\u2473]")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十])(?:项|条|件|个|点)")
@@ -100,12 +101,20 @@ class TermWeights:
     def topic(self, variants: tuple[str, ...]) -> "Topic":
         """The question's words in each written form; a form whose words another form contains and
         extends (the abbreviation's lone "增加值" beside "规模 工业 增加值") is dropped."""
-        alternatives = list(dict.fromkeys(tuple(self.content_terms(v)) for v in variants))
+        alternatives = list(dict.fromkeys(tuple(self._heaviest(self.content_terms(v))) for v in variants))
         kept = [a for a in alternatives if not any(set(a) < set(b) for b in alternatives)]
         # An abbreviation the documents never write ("规工") is read in its written forms only.
         unwritten = {a: sum(1 for t in a if self.weight(t) and not self._written(t)) for a in kept}
         fewest = min(unwritten.values(), default=0)
         return Topic(tuple(a for a in kept if unwritten[a] == fewest))
+
+    def _heaviest(self, terms: list[str]) -> list[str]:
+        """At most MAX_TOPIC_TERMS words, the most telling ones, in question order: a pasted paragraph
+        costs no more to answer than a question."""
+        if len(terms) <= MAX_TOPIC_TERMS:
+            return terms
+        kept = set(sorted(terms, key=lambda t: -self.weight(t))[:MAX_TOPIC_TERMS])
+        return [t for t in terms if t in kept]
 
     def _written(self, term: str) -> bool:
         written = self._written_terms.get(term)

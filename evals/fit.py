@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.answering.decide import QUESTION_FEATURES, question_features
+from assistant.answering.decide import QUESTION_FEATURES, explicit_conflict, question_features
 from assistant.answering.features import FEATURE_NAMES, feature_matrix
 from assistant.answering.gather import rank_candidates
 from assistant.answering.scoring import MODEL_FILE, MODEL_FORMAT, LinearModel
@@ -64,7 +64,7 @@ def collect(assistant, expectations) -> list[PartRows]:
     parts: list[PartRows] = []
     for expected in expectations:
         parsed = parse_question(expected.question, assistant._reference_year)
-        understanding = understand(parsed, assistant._weights, assistant._reference_year)
+        understanding = understand(parsed, assistant._weights, assistant._reference_year, implied=False)
         for part in understanding.parts:
             split, units, rows = answerer.gatherer.collect(part)
             labels = [int(_is_evidence(unit, expected.gold)) for unit, _, _ in units]
@@ -141,8 +141,13 @@ def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_
     weights = assistant._weights
     q_rows, q_labels, q_groups = [], [], []
     evidences = []
+    regions = frozenset(d.region for d in assistant.documents if d.region)
+    kept = []
     for part, p in zip(parts, oof_units):
         evidence = rank_candidates(part.part, part.split, part.units, part.rows, p)
+        if evidence.candidates and explicit_conflict(evidence, regions):
+            continue  # refused before the question model is asked
+        kept.append(part)
         evidences.append(evidence)
         q_rows.append(question_features(evidence, weights, known_years))
         q_labels.append(int(part.answerable))
@@ -165,7 +170,7 @@ def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_
     q_oof = q_oof_by_c[q_c]
     hedge, accuracy = _best_threshold(q_oof, qy)
     answer = _confident_threshold(q_oof, qy, hedge)
-    companion = _fit_companion(assistant, parts, evidences, expectations, log)
+    companion = _fit_companion(assistant, kept, evidences, expectations, log)
     log(f"thresholds: hedge {hedge:.3f}, answer {answer:.3f} (cross-validated decision accuracy {accuracy:.3f})")
 
     unit_model = _fit_linear(*_all_units(parts), best_c, FEATURE_NAMES)
@@ -173,7 +178,7 @@ def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_
     payload = {
         "format": MODEL_FORMAT,
         "version": _version(expectations),
-        "fitted_on": [str(Path(p).relative_to(PROJECT_ROOT)) for p in datasets if Path(p).exists()],
+        "fitted_on": [_shown(Path(p)) for p in datasets if Path(p).exists()],
         "cross_validation": {
             "folds": FOLDS,
             "grouped_by": "question",
@@ -251,6 +256,13 @@ def _confident_threshold(probabilities: np.ndarray, labels: np.ndarray, floor: f
         if chosen.any() and labels[chosen].mean() >= precision:
             return float(t)
     return float(floor)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return path.name
 
 
 def _version(expectations) -> str:

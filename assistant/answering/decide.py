@@ -10,6 +10,7 @@ document covers, a year no document speaks of) refuse outright.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ QUESTION_FEATURES = (
     *(f"best_{name}" for name in _BEST_FEATURES),
     "unwritten_share", "year_unknown", "intent_figure", "intent_list", "intent_policy", "intent_date",
     "intent_entity", "about_document", "asks_number", "asks_unit", "best_heaviest_term", "topic_terms",
+    "best_exact_share", "best_heaviest_in_unit",
 )
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "actual_plan", "place_conflict", "unit_missing")
 
@@ -68,8 +70,27 @@ def question_features(evidence: PartEvidence, weights: TermWeights, known_years:
         float(bool(parsed.expects.unit)),
         _heaviest_term_present(evidence.part.topic, best, weights) if best else 0.0,
         float(max((len(terms) for terms in evidence.part.topic.alternatives), default=0)),
+        _exact_share(evidence.part.topic, best, weights) if best else 0.0,
+        _heaviest_in_unit(evidence.part.topic, best, weights) if best else 0.0,
     ]
     return values
+
+
+def _exact_share(topic, best: Candidate, weights: TermWeights) -> float:
+    """The weighted share of the question's words written exactly (no partial credit) in the best
+    unit's sentence or headings: "房地产开发投资" is not "投资…房地产"."""
+    text = (best.unit.sentence + " " + " ".join(best.unit.chunk.section[1:])).lower()
+    shares = []
+    for terms in topic.alternatives:
+        total = sum(weights.weight(t) for t in terms)
+        if total > 0:
+            shares.append(sum(weights.weight(t) for t in terms if t.lower() in text) / total)
+    return max(shares, default=0.0)
+
+
+def _heaviest_in_unit(topic, best: Candidate, weights: TermWeights) -> float:
+    text = best.unit.text.lower()
+    return float(any(terms and max(terms, key=weights.weight).lower() in text for terms in topic.alternatives))
 
 
 def _heaviest_term_present(topic, best: Candidate, weights: TermWeights) -> float:
@@ -88,10 +109,19 @@ def _logit(p: float) -> float:
     return max(-12.0, min(12.0, math.log(p / (1 - p))))
 
 
-def decide(evidence: PartEvidence, model: AnswerModel, weights: TermWeights, known_years: frozenset[int]) -> Decision:
+def decide(
+    evidence: PartEvidence,
+    model: AnswerModel,
+    weights: TermWeights,
+    known_years: frozenset[int],
+    regions: frozenset[str] = frozenset(),
+) -> Decision:
     best = evidence.best
     if best is None or evidence.part.topic.empty:
         return Decision(REFUSE, 0.0, "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。")
+    conflict = explicit_conflict(evidence, regions)
+    if conflict:
+        return Decision(REFUSE, 0.0, conflict)
     row = np.asarray([question_features(evidence, weights, known_years)])
     probability = float(model.question.probabilities(row)[0])
     thresholds = model.thresholds
@@ -100,6 +130,40 @@ def decide(evidence: PartEvidence, model: AnswerModel, weights: TermWeights, kno
     if probability >= thresholds.hedge:
         return Decision(HEDGE, probability)
     return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
+
+
+#: A question about the whole country names it first ("全国GDP增长多少"); "高于全国" is a yardstick.
+_NATIONAL = re.compile(r"^(?:请问)?(全国|中国)")
+_LATIN_CODE = re.compile(r"[A-Za-z]")
+_MONTH_ONLY = re.compile(r"\d{1,2}月")
+
+
+def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
+    """A scope conflict no evidence can overcome, said in Chinese; "" when there is none.
+
+    A region no document speaks for; a precise identifier (PM2.5, 5G, ⑤) the best evidence lacks; a
+    single month when no retrieved sentence names it (the documents give months to date).
+    """
+    parsed = evidence.part.parsed
+    covered = "、".join(sorted(regions)) or "无"
+    asked = [(p, p) for p in sorted(parsed.scope.provinces)]
+    national = _NATIONAL.match(parsed.normalized)
+    if regions and national and not parsed.scope.home:
+        # "全国GDP…" asks about the country; "全国推动…现场会" names an event the documents report.
+        asked.append(("全国", parsed.normalized[national.start(1) : national.end(1) + 2]))
+    nearby = " ".join(c.unit.sentence.replace(" ", "") for c in evidence.candidates[:5])
+    for region, phrase in asked:
+        if regions and not any(r.startswith(region) for r in regions) and phrase not in nearby:
+            return f"文档中没有{region}的相关内容（现有文档涉及：{covered}）。"
+    best = evidence.best
+    if best is not None and _LATIN_CODE.search(parsed.normalized) and best.features[_F["missing_code"]]:
+        return "文档中没有与问题所指的具体项目对应的内容。"
+    months = sorted(p for p in parsed.scope.periods if _MONTH_ONLY.fullmatch(p))
+    if months and parsed.intent in ("figure", "compare"):
+        sentences = [c.unit.sentence.replace(" ", "") for c in evidence.candidates[:10]]
+        if not any(re.search(rf"(?<![\d-]){m}(?!\d)", s) for m in months for s in sentences):
+            return f"文档中没有{'、'.join(months)}单月的这项数据。"
+    return ""
 
 
 def refusal_reason(evidence: PartEvidence, best: Candidate, known_years: frozenset[int]) -> str:

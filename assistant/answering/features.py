@@ -224,7 +224,12 @@ def feature_matrix(rows: list[list[float]]) -> np.ndarray:
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
 
 
+#: The question's own words compared character by character: a pasted paragraph is cut to this.
+MAX_PHRASE_CHARS = 120
+
+
 def _bigram_share(phrase: str, text: str) -> float:
+    phrase = phrase[:MAX_PHRASE_CHARS]
     grams = {phrase[i : i + 2] for i in range(len(phrase) - 1) if "|" not in phrase[i : i + 2]}
     if not grams:
         return 0.0
@@ -233,6 +238,7 @@ def _bigram_share(phrase: str, text: str) -> float:
 
 def _shared_run(phrase: str, text: str) -> int:
     """Length of the longest run of the question's characters that the text repeats exactly."""
+    phrase = phrase[:MAX_PHRASE_CHARS]
     longest = 0
     for start in range(len(phrase)):
         length = longest + 1

@@ -9,7 +9,7 @@ from ..question import ParsedQuestion
 from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
 from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal
-from .decide import HEDGE, REFUSE, Decision, decide
+from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
 from .select import overlaps, select_units
@@ -38,20 +38,26 @@ class Answerer:
         reference_year: int,
         known_years: frozenset[int] = frozenset(),
         model: AnswerModel | None = None,
+        regions: frozenset[str] = frozenset(),
     ) -> None:
         self._weights = weights
         self._top_k = top_k
         self._reference_year = reference_year
         self._known_years = known_years
+        self._regions = regions
         self.model = model or load_answer_model()
         self.gatherer = Gatherer(retriever, weights, self.model)
 
-    def trace(self, question: ParsedQuestion) -> Trace:
+    def trace(self, question: ParsedQuestion, implied: bool = True) -> Trace:
         started = time.perf_counter()
-        understanding = understand(question, self._weights, self._reference_year)
+        understanding = understand(question, self._weights, self._reference_year, implied)
         evidence = tuple(self.gatherer.gather(part) for part in understanding.parts)
         gathered = time.perf_counter()
-        decisions = tuple(decide(e, self.model, self._weights, self._known_years) for e in evidence)
+        decisions = tuple(decide(e, self.model, self._weights, self._known_years, self._regions) for e in evidence)
+        if understanding.implicit and any(d.verdict != ANSWER for d in decisions):
+            # An implied side is missing: the question as asked, in one part.
+            again = self.trace(question, implied=False)
+            return replace(again, gather_ms=again.gather_ms + (gathered - started) * 1000)
         return Trace(understanding, evidence, decisions, (gathered - started) * 1000)
 
     def answer(self, question: ParsedQuestion) -> tuple[Draft, Trace]:
@@ -70,7 +76,7 @@ class Answerer:
         answered = [(e, d) for e, d in zip(evidence, decisions) if d.verdict != REFUSE]
         if not answered:
             first, decision = evidence[0], decisions[0]
-            nearest = first.best.unit if first.best else None
+            nearest = _nearest(first)
             show = nearest is not None and decision.reason != NOT_FOUND and not decision.reason.startswith("文档中未找到")
             return refusal(decision.reason, nearest if show else None, self._retrieved(trace, [nearest] if nearest else []))
         claims: list[Claim] = []
@@ -116,3 +122,16 @@ class Answerer:
             return ()
         top = max(score for _, score in chosen) or 1.0
         return tuple(replace(hit, score=round(score / top, 6)) for hit, score in chosen)
+
+
+def _nearest(evidence: PartEvidence):
+    """The passage a refusal points at: for a period the documents lack, the nearest figure of a period
+    they give (the months to date); otherwise the best candidate."""
+    if evidence.best is None:
+        return None
+    asked = evidence.part.parsed.scope
+    if asked.periods:
+        for candidate in evidence.candidates[:10]:
+            if candidate.unit.scope.periods and not candidate.unit.scope.plan:
+                return candidate.unit
+    return evidence.best.unit

@@ -40,9 +40,12 @@ class Understanding:
     topic: Topic
     parts: tuple[SubQuestion, ...]
     compare: bool = False  # the parts are sides of one comparison: state the difference too
+    #: the sides were not asked for but implied ("今年社零增长多少": the target and the latest actual);
+    #: answered only when every side is found, otherwise the question is answered as one part
+    implicit: bool = False
 
 
-def understand(question: ParsedQuestion, weights: TermWeights, reference_year: int) -> Understanding:
+def understand(question: ParsedQuestion, weights: TermWeights, reference_year: int, implied: bool = True) -> Understanding:
     topic = weights.topic(question.variants)
     whole = SubQuestion(question, topic)
     if question.intent == "compare":
@@ -50,6 +53,18 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
         if len(anchors) >= 2:
             sides = tuple(_side(question, topic, label, anchor, [a for _, a in anchors if a is not anchor]) for label, anchor in anchors[:MAX_PARTS])
             return Understanding(question, topic, sides, compare=True)
+    scope = question.scope
+    if (
+        implied
+        and question.intent == "figure"
+        and scope.years == frozenset({reference_year})
+        and not (scope.target or scope.actual or scope.periods or scope.places or scope.provinces)
+    ):
+        # This year's figure, neither target nor actual said: the year's target and its latest actual.
+        years = frozenset({reference_year})
+        anchors = [("目标", Scope(years=years, target=True)), ("实际进展", Scope(years=years, actual=True))]
+        sides = tuple(_side(question, topic, label, anchor, [a for _, a in anchors if a is not anchor]) for label, anchor in anchors)
+        return Understanding(question, topic, sides, compare=True, implicit=True)
     items = _each_items(question.normalized)
     if items:
         parts = tuple(_sub(text, question, weights, reference_year, label) for label, text in items)
