@@ -78,3 +78,75 @@ def test_twenty_concurrent_clients(server):
         f"p50 {percentile(latencies, 0.50):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
         f"max {max(latencies):.0f} ms, mean {statistics.mean(latencies):.0f} ms"
     )
+
+
+LONG_QUESTIONS = 3
+STAFF_WHILE_LONG = 30
+
+
+def test_thirty_clients_while_one_sends_2000_character_questions(server):
+    """Issue 9, item 1: one client's 2,000-character questions freeze nobody: 30 others are answered
+    without error, and /gradio_api/info answers within 1 s throughout."""
+    import urllib.request
+
+    from assistant.settings import Settings
+
+    corpus_text = (Settings.from_env().corpus_dir / "2025-hunan-government-work-report.md").read_text(encoding="utf-8")
+    long_question = "".join(corpus_text[6000:9000].split())[:2000]
+    assert len(long_question) == 2000
+    errors: list[str] = []
+    info_latencies: list[float] = []
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def record(message: str) -> None:
+        with lock:
+            errors.append(message)
+
+    def long_sender() -> None:
+        try:
+            client = Client(server["url"], verbose=False)
+            for i in range(LONG_QUESTIONS):
+                result = client.predict(long_question, api_name="/ask")
+                if not isinstance(result.get("answer"), str):
+                    record(f"long question {i}: {result!r:.200}")
+        except Exception as error:  # noqa: BLE001 - any failure is a failed request
+            record(f"long sender: {error!r}")
+
+    def staff(n: int) -> None:
+        try:
+            client = Client(server["url"], verbose=False)
+            question = QUESTIONS[n % len(QUESTIONS)]
+            result = client.predict(question, api_name="/ask")
+            if result["question"] != question or not result["answer"]:
+                record(f"client {n}: {result!r:.200}")
+        except Exception as error:  # noqa: BLE001
+            record(f"client {n}: {error!r}")
+
+    def poll_info() -> None:
+        deadline = time.monotonic() + 600  # bounded: the poller stops by itself
+        while not done.is_set() and time.monotonic() < deadline:
+            began = time.perf_counter()
+            try:
+                with urllib.request.urlopen(server["url"] + "gradio_api/info", timeout=10) as response:
+                    response.read()
+            except Exception as error:  # noqa: BLE001
+                record(f"/gradio_api/info: {error!r}")
+            with lock:
+                info_latencies.append(time.perf_counter() - began)
+            time.sleep(0.2)
+
+    poller = threading.Thread(target=poll_info)
+    poller.start()
+    threads = [threading.Thread(target=long_sender)] + [threading.Thread(target=staff, args=(n,)) for n in range(STAFF_WHILE_LONG)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    done.set()
+    poller.join(timeout=30)
+
+    assert not errors, errors[:5]
+    assert info_latencies and max(info_latencies) < 1.0, f"/gradio_api/info took up to {max(info_latencies):.2f} s"
+    print(f"\n[load] {STAFF_WHILE_LONG} clients beside {LONG_QUESTIONS} 2,000-character questions: "
+          f"/gradio_api/info max {max(info_latencies) * 1000:.0f} ms over {len(info_latencies)} polls")
