@@ -1,4 +1,4 @@
-"""Understanding a question: validation, normalisation (numerals, relative time, abbreviations),
+"""Understanding a question: normalisation (numerals, relative time, abbreviations),
 intent and scope."""
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ import cn2an
 from .glossary import load_glossary
 from .scope import Scope, compare_anchors, detect_scope
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _PERCENT_WORDS = re.compile(rf"百分之([{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?)")
 _NUMBER_WITH_UNIT = re.compile(
@@ -82,10 +80,6 @@ _DOCUMENT_ITSELF = re.compile(
 _DOCUMENT_FIELD = re.compile(r"联系人|联系电话|邮箱|报送|抄送|印发给|发给哪|栏目")
 
 
-class QuestionError(ValueError):
-    """The question cannot be answered as asked (empty, too long, not text)."""
-
-
 @dataclass(frozen=True)
 class ParsedQuestion:
     original: str
@@ -98,24 +92,6 @@ class ParsedQuestion:
     scope: Scope
     expects: Expectation
     about_document: bool = False  # who issued a document, or when ("这期月报是哪天印发的")
-
-
-def validate_question(text: object, max_chars: int = 2000) -> str | None:
-    """A Chinese message saying what is wrong with the question, or None when it can be asked."""
-    if not isinstance(text, str):
-        return "问题必须是文本。"
-    stripped = text.strip()
-    if not stripped:
-        return "请输入问题。"
-    if len(stripped) > max_chars:
-        return f"问题过长（{len(stripped)}字），请控制在{max_chars}字以内。"
-    if _CONTROL.search(stripped):
-        return "问题中含有无法识别的控制字符，请删除后重试。"
-    if not any(ch.isalnum() for ch in stripped):
-        return "问题只包含标点或符号，请用中文描述您想了解的内容。"
-    if not _CJK.search(stripped):
-        return "目前只支持中文提问，请用中文描述您的问题（例如：2024年全省粮食总产是多少？）。"
-    return None
 
 
 def parse_question(text: str, reference_year: int) -> ParsedQuestion:

@@ -130,3 +130,35 @@ def test_at_most_the_follow_up_window_is_read(real_assistant):
     history = ["2023年全省粮食总产是多少？"] * 90 + ["今年社零增长目标是多少？"] * 10
     answer = real_assistant.ask("那去年呢？", history)
     assert "社零" in answer.resolved_question and "粮食" not in answer.resolved_question
+
+
+# The messages of a question that cannot be asked (moved with validate_question from assistant.question).
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "请输入问题。"),
+        ("   \n\t\u3000 ", "请输入问题。"),
+        ("？？！！。。", "问题只包含标点或符号，请用中文描述您想了解的内容。"),
+        ("粮" * 2001, "问题过长（2001字），请控制在2000字以内。"),
+        ("粮食总产\x00是多少", "问题中含有无法识别的控制字符，请删除后重试。"),
+        ("粮食\x1b[31m总产", "问题中含有无法识别的控制字符，请删除后重试。"),
+        ("What was the grain output in 2024?", "目前只支持中文提问，请用中文描述您的问题（例如：2024年全省粮食总产是多少？）。"),
+        ("hello", "目前只支持中文提问，请用中文描述您的问题（例如：2024年全省粮食总产是多少？）。"),
+        (None, "问题必须是文本。"),
+        (42, "问题必须是文本。"),
+        (["粮食总产"], "问题必须是文本。"),
+    ],
+)
+def test_validation_messages(text, message):
+    assert validate_question(text) == message
+
+
+@pytest.mark.parametrize("text", ["2024年全省粮食总产是多少？", "粮" * 2000, "  GDP增长多少？ ", "社零\n增长多少"])
+def test_valid_questions_pass(text):
+    assert validate_question(text) is None
+
+
+def test_the_length_limit_is_a_setting():
+    assert validate_question("粮食总产是多少", max_chars=5) == "问题过长（7字），请控制在5字以内。"
