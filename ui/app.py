@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 CONCURRENCY_ID = "assistant"
 
 
+#: How long a thread may hold the interpreter before another gets it (Python's default is 5 ms).
+SWITCH_INTERVAL_S = 0.0005
+
+
 def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
     chat = Chat(assistant, settings)
     chat.suggester.indicator_questions()  # checked once here, not on the first vague question
@@ -162,6 +166,12 @@ def launch(
     Quiet: Gradio's own start-up lines (and its advice about share links) are not printed; the
     caller says in Chinese where the chat is (see ui/__main__.py).
     """
+    import sys
+
+    # Answering is CPU-bound Python in a worker thread; the event loop that serves every other route
+    # (the page, /gradio_api/info, the queue's streams) must get the interpreter back often, so that one
+    # long question never makes the server look frozen (issue 9, item 1).
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     from starlette.middleware import Middleware
 
     from ui.api_guard import ApiRequestMiddleware

@@ -36,6 +36,7 @@ QUESTION_FEATURES = (
     "unwritten_share", "year_unknown", "intent_figure", "intent_list", "intent_policy", "intent_date",
     "intent_entity", "about_document", "asks_number", "asks_unit", "best_heaviest_term", "topic_terms",
     "best_exact_share", "best_heaviest_in_unit",
+    "number_asked_none_given", "unit_asked_none_given", "percent_asked_none_given",
 )
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "actual_plan", "place_conflict", "unit_missing")
 
@@ -51,6 +52,7 @@ def question_features(evidence: PartEvidence, weights: TermWeights, known_years:
     candidates = evidence.candidates
     parsed = evidence.part.parsed
     best = candidates[0] if candidates else None
+    asks_number = parsed.expects.number or parsed.expects.percent
     p_best = best.probability if best else 0.0
     p_second = candidates[1].probability if len(candidates) > 1 else 0.0
     in_scope = [c.probability for c in candidates if not any(c.features[_F[n]] for n in _CONFLICTS)]
@@ -72,6 +74,10 @@ def question_features(evidence: PartEvidence, weights: TermWeights, known_years:
         float(max((len(terms) for terms in evidence.part.topic.alternatives), default=0)),
         _exact_share(evidence.part.topic, best, weights) if best else 0.0,
         _heaviest_in_unit(evidence.part.topic, best, weights) if best else 0.0,
+        # The figure asked for and what the best evidence holds, together (a linear model cannot AND).
+        float(asks_number and best is not None and not best.features[_F["has_number"]]),
+        float(bool(parsed.expects.unit) and best is not None and bool(best.features[_F["unit_missing"]])),
+        float(parsed.expects.percent and best is not None and not _PERCENT.search(best.unit.text)),
     ]
     return values
 
@@ -136,6 +142,7 @@ def decide(
 _NATIONAL = re.compile(r"^(?:请问)?(全国|中国)")
 _LATIN_CODE = re.compile(r"[A-Za-z]")
 _MONTH_ONLY = re.compile(r"\d{1,2}月")
+_PERCENT = re.compile(r"%|％|百分点|倍|翻番|\d成")
 
 
 def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:

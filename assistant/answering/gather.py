@@ -30,6 +30,9 @@ SEARCHED = 30
 SPLIT = 16
 #: How much the retrieval score weighs beside the best unit's probability when passages are ranked.
 HIT_WEIGHT = 0.25
+#: A pasted paragraph is embedded by its opening only: the encoder's cost grows with the length, and
+#: on two cores a 512-token query would take both from every other request.
+MAX_DENSE_QUERY_CHARS = 160
 #: Header blocks come from the documents of this many top passages (all documents, up to a bound,
 #: when the question is about a document itself).
 HEADER_DOCS = 3
@@ -91,7 +94,7 @@ class Gatherer:
     def collect(self, part: SubQuestion) -> tuple[list[Hit], list[tuple[Unit, Hit, int]], list[list[float]]]:
         """The passages a sub-question retrieves, their candidate units and the units' features."""
         parsed = part.parsed
-        hits = self._retriever.search(parsed.search_text, parsed.canonical, SEARCHED)
+        hits = self._retriever.search(parsed.search_text, parsed.canonical[:MAX_DENSE_QUERY_CHARS], SEARCHED)
         split = hits[:SPLIT]
         # The title and closing blocks of the documents retrieved: who issued them, when, to whom.
         docs = {hit.chunk.doc for hit in split[:HEADER_DOCS]}

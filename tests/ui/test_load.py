@@ -6,6 +6,7 @@ Run alone with `python -m pytest tests/ui/test_load.py -s` to see the p50/p95 li
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 import threading
 import time
 
@@ -84,9 +85,18 @@ LONG_QUESTIONS = 3
 STAFF_WHILE_LONG = 30
 
 
-def test_thirty_clients_while_one_sends_2000_character_questions(server):
+def test_thirty_clients_while_one_sends_2000_character_questions(server, tmp_path):
     """Issue 9, item 1: one client's 2,000-character questions freeze nobody: 30 others are answered
-    without error, and /gradio_api/info answers within 1 s throughout."""
+    without error, and /gradio_api/info answers within 1 s throughout.
+
+    The clients run in their own process at a lower priority (`nice`): on this 2-core machine, 31
+    gradio_client threads in the measuring process would otherwise take the CPU the server needs,
+    which is not what a server with remote clients sees.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
     import urllib.request
 
     from assistant.settings import Settings
@@ -94,59 +104,31 @@ def test_thirty_clients_while_one_sends_2000_character_questions(server):
     corpus_text = (Settings.from_env().corpus_dir / "2025-hunan-government-work-report.md").read_text(encoding="utf-8")
     long_question = "".join(corpus_text[6000:9000].split())[:2000]
     assert len(long_question) == 2000
-    errors: list[str] = []
+    question_file = tmp_path / "long.txt"
+    question_file.write_text(long_question, encoding="utf-8")
+    script = Path(__file__).with_name("load_clients.py")
+    process = subprocess.Popen(
+        [sys.executable, str(script), server["url"], str(STAFF_WHILE_LONG), str(LONG_QUESTIONS), str(question_file)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
+        preexec_fn=lambda: os.nice(10),
+    )
+    assert process.stdout.readline().strip() == "ready"  # every client connected; the questions go now
     info_latencies: list[float] = []
-    lock = threading.Lock()
-    done = threading.Event()
-
-    def record(message: str) -> None:
-        with lock:
-            errors.append(message)
-
-    def long_sender() -> None:
+    info_errors: list[str] = []
+    deadline = time.monotonic() + 600  # bounded: the poll stops by itself
+    while process.poll() is None and time.monotonic() < deadline:
+        began = time.perf_counter()
         try:
-            client = Client(server["url"], verbose=False)
-            for i in range(LONG_QUESTIONS):
-                result = client.predict(long_question, api_name="/ask")
-                if not isinstance(result.get("answer"), str):
-                    record(f"long question {i}: {result!r:.200}")
-        except Exception as error:  # noqa: BLE001 - any failure is a failed request
-            record(f"long sender: {error!r}")
-
-    def staff(n: int) -> None:
-        try:
-            client = Client(server["url"], verbose=False)
-            question = QUESTIONS[n % len(QUESTIONS)]
-            result = client.predict(question, api_name="/ask")
-            if result["question"] != question or not result["answer"]:
-                record(f"client {n}: {result!r:.200}")
+            with urllib.request.urlopen(server["url"] + "gradio_api/info", timeout=10) as response:
+                response.read()
         except Exception as error:  # noqa: BLE001
-            record(f"client {n}: {error!r}")
-
-    def poll_info() -> None:
-        deadline = time.monotonic() + 600  # bounded: the poller stops by itself
-        while not done.is_set() and time.monotonic() < deadline:
-            began = time.perf_counter()
-            try:
-                with urllib.request.urlopen(server["url"] + "gradio_api/info", timeout=10) as response:
-                    response.read()
-            except Exception as error:  # noqa: BLE001
-                record(f"/gradio_api/info: {error!r}")
-            with lock:
-                info_latencies.append(time.perf_counter() - began)
-            time.sleep(0.2)
-
-    poller = threading.Thread(target=poll_info)
-    poller.start()
-    threads = [threading.Thread(target=long_sender)] + [threading.Thread(target=staff, args=(n,)) for n in range(STAFF_WHILE_LONG)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    done.set()
-    poller.join(timeout=30)
-
-    assert not errors, errors[:5]
+            info_errors.append(repr(error))
+        info_latencies.append(time.perf_counter() - began)
+        time.sleep(0.2)
+    out, err = process.communicate(timeout=60)
+    result = json.loads(out.strip().splitlines()[-1])
+    assert not result["errors"] and not info_errors, (result["errors"][:5], info_errors[:5], err[-500:])
+    assert result["answered"] == STAFF_WHILE_LONG + LONG_QUESTIONS
     assert info_latencies and max(info_latencies) < 1.0, f"/gradio_api/info took up to {max(info_latencies):.2f} s"
     print(f"\n[load] {STAFF_WHILE_LONG} clients beside {LONG_QUESTIONS} 2,000-character questions: "
           f"/gradio_api/info max {max(info_latencies) * 1000:.0f} ms over {len(info_latencies)} polls")
