@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -106,10 +107,15 @@ class Assistant:
 
     def warm(self) -> None:
         """Do now what the first question would otherwise pay for (the query encoder's and the answering
-        stages' lazy set-up): answer one question made of the first document's title."""
+        stages' lazy set-up, every passage's units and their question-independent facts): answer one
+        question made of the first document's title."""
         if self.settings.retrieval_mode != "lexical":
             self._model.warm()
+        self._answerer.gatherer.prepare()
         self.ask(self.documents[0].title)
+        # What is loaded now lives as long as the assistant: keep it out of the collector's full
+        # passes, which otherwise pause a question now and then for the whole heap.
+        gc.freeze()
 
     def forget_queries(self) -> None:
         """Forget the cached query embeddings (a benchmark asks a question again as if for the first time)."""

@@ -87,6 +87,11 @@ class Gatherer:
             facts = self._facts[chunk.id] = tuple(UnitFacts.of(unit) for unit in self.units(chunk))
         return facts
 
+    def prepare(self) -> None:
+        """Split every passage into units and compute their facts now, not on a question's first touch."""
+        for chunk in self._retriever.chunks:
+            self.facts(chunk)
+
     def section_chunks(self, doc: str, section: tuple[str, ...]) -> list[Chunk]:
         """The passages of one part of a document (its section and every section under it), in order."""
         return [c for c in self._by_doc.get(doc, ()) if c.section[: len(section)] == section]
