@@ -22,6 +22,7 @@ from .terms import TermWeights
 from .followup import resolve_followup
 from .index_store import LoadedIndex, build, clean_up, expected_identity, load, staleness
 from .question import normalize_question, parse_question
+from .regions import Regions
 from .retrieval.lexical import LexicalIndex
 from .retrieval.retriever import Retriever
 from .retrieval.tokenize import tokenizer_for
@@ -71,7 +72,8 @@ class Assistant:
         self._weights = TermWeights(index.chunks)
         self._answerer = Answerer(
             retriever, self._weights, settings.top_k, self._reference_year, _known_years(documents, index.chunks), answer_model,
-            frozenset(d.region for d in documents if d.region),
+            Regions.of(documents, settings.home_region),
+            _years_by_doc(documents, index.chunks),
         )
         # One question at a time: the torch model and the caches are shared; on two cores nothing is lost.
         self._lock = threading.Lock()
@@ -112,6 +114,7 @@ class Assistant:
         if self.settings.retrieval_mode != "lexical":
             self._model.warm()
         self._answerer.gatherer.prepare()
+        self._answerer.prepare()
         self.ask(self.documents[0].title)
         # What is loaded now lives as long as the assistant: keep it out of the collector's full
         # passes, which otherwise pause a question now and then for the whole heap.
@@ -255,6 +258,14 @@ def _known_years(documents: tuple[Document, ...], chunks) -> frozenset[int]:
     for chunk in chunks:
         years.update(int(y) for y in re.findall(r"(20\d{2})年", " ".join(chunk.section)))
     return frozenset(years)
+
+
+def _years_by_doc(documents: tuple[Document, ...], chunks) -> dict[str, frozenset[int]]:
+    """Each document's years: its year of issue and the years its headings name."""
+    years: dict[str, set[int]] = {d.doc: ({d.year} if d.date else set()) for d in documents}
+    for chunk in chunks:
+        years.setdefault(chunk.doc, set()).update(int(y) for y in re.findall(r"(20\d{2})年", " ".join(chunk.section)))
+    return {doc: frozenset(found) for doc, found in years.items()}
 
 
 def _ms(started: float) -> float:

@@ -121,6 +121,9 @@ def _spans(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]
     return trimmed
 
 
+_REVIEW = re.compile(r"回顾|过去一年")
+
+
 def unit_scope(unit: Unit) -> UnitScope:
     chunk = unit.chunk
     headings = " ".join(chunk.section[1:])
@@ -142,6 +145,8 @@ def unit_scope(unit: Unit) -> UnitScope:
             years = frozenset({year})
         else:
             year = section_year(chunk.section[0])
+            if year and _REVIEW.search(headings):
+                year -= 1  # a report's review ("过去一年工作回顾") speaks of the year before its own
             years, inferred = (frozenset({year}), True) if year else (frozenset(), False)
     return UnitScope(
         years=years,

@@ -112,4 +112,7 @@ def section_year(section_label: str) -> int | None:
 
 
 def section_is_plan(section_label: str) -> bool:
-    return bool(re.search(r"关于20\d{2}年工作|目标|计划|全面加强政府自身建设", section_label))
+    """Whether a section sets out what is to be done (a report's tasks), not what was done (its review)."""
+    if re.search(r"回顾|过去", section_label):
+        return False
+    return bool(re.search(r"关于20\d{2}年|目标|计划|主要任务|工作任务|工作安排|重点工作|总体要求|政策取向|政府自身建设|政府治理|政府建设", section_label))

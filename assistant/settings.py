@@ -59,6 +59,8 @@ class Settings:
     lexical_tokenizer: str = "bigram"
     rrf_k: int = 60
     top_k: int = 5
+    #: The region a question naming none is about (e.g. 湖南); None: the region most documents speak for.
+    home_region: str | None = None
 
     max_question_chars: int = 2000
     #: Entries a conversation history may have (a longer one is refused: callers pass its recent end).

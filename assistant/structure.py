@@ -25,6 +25,8 @@ _FOOTER_START = re.compile(r"^(?:报：|发：|抄送|联系人：|印发|---+$|
 #: A reprint's trailer (a rule, the reprinter's name and address) is not part of the document at all.
 _REPRINT_START = re.compile(r"^(?:---+$|\*\*\*+$|> ?作者)")
 _INDENT = " \t\u3000"
+#: A plain-text line may also be indented with typographic spaces (em, en, no-break).
+_LINE_INDENT = _INDENT + "\u2002\u2003\u00a0"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class _Paragraph:
 
 def parse_segments(original: str, title: str) -> list[Segment]:
     paragraphs = _paragraphs(original)
+    plain = not any(_heading(p.text) for p in paragraphs)
+    if plain:
+        # A plain-text report (one paragraph per line, no marked headings): its headings are lines
+        # such as "一、2024年工作回顾", "（一）…", "一是…", and a short sentence that opens a paragraph.
+        return _plain_segments(original, _lines(paragraphs), title)
     paragraphs, footer = _split_footer(paragraphs)
     segments: list[Segment] = []
     level1: str | None = None
@@ -70,6 +77,83 @@ def parse_segments(original: str, title: str) -> list[Segment]:
             nested_leads = False  # leads after a ▲ title are its sub-sections, siblings of each other
         base = tuple(s for s in (title, level1 or PREAMBLE, level2) if s)
         segments.extend(_split_on_leads(original, body_start, paragraph.end, base, nested_leads))
+    segments.extend(Segment((title, FOOTER), p.start, p.end) for p in footer)
+    return [s for s in segments if original[s.start : s.end].strip(_INDENT + "\n*")]
+
+
+_PLAIN_LEVEL1 = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|附件\s*\d*(?:\s|$)|名词解释$)")
+#: An unnumbered heading line of a report ("2024年工作回顾", "加强政府自身建设"): short, no punctuation.
+_PLAIN_BARE_LEVEL1 = re.compile(r"^(?:20\d{2}年)?[\u4e00-\u9fff]{2,14}$")
+_PLAIN_BARE_WORDS = re.compile(r"回顾|安排|任务|目标|要求|自身建设|政府建设")
+_PLAIN_LEVEL2 = re.compile(r"^(?:（[一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}是)")
+#: A heading line is short and holds no sentence end; a list item ("一、为老年人提供…。") is not one.
+_PLAIN_HEADING_CHARS = 40
+#: A paragraph's opening sentence names its sub-section ("持续扩大有效需求。…") when it is this short.
+_PLAIN_LEAD_CHARS = 30
+_LEAD_SENTENCE = re.compile(r"^([^。！？；：\d]{4,%d})。(?=.{20})" % _PLAIN_LEAD_CHARS, re.DOTALL)
+
+
+def _lines(paragraphs: list[_Paragraph]) -> list[_Paragraph]:
+    """Every non-empty line as a paragraph of its own."""
+    return [line for paragraph in paragraphs for line in _block_lines(paragraph)]
+
+
+def _block_lines(paragraph: _Paragraph) -> list[_Paragraph]:
+    """The lines of a block, each with its original span (indentation left out)."""
+    result = []
+    raw = paragraph.text
+    # paragraph.text is the block with its leading indentation stripped: find each line's original span.
+    offset = paragraph.end - len(raw)
+    cursor = 0
+    for line in raw.split("\n"):
+        start = offset + cursor
+        cursor += len(line) + 1
+        stripped = line.lstrip(_LINE_INDENT + ">").lstrip(_LINE_INDENT)
+        if stripped.strip():
+            lead = len(line) - len(stripped)
+            result.append(_Paragraph(start + lead, start + len(line.rstrip()), stripped.rstrip()))
+    return result
+
+
+def _plain_heading(text: str) -> tuple[int, str, bool] | None:
+    """(level, name, whether the line is only the heading) for a heading of a plain-text report."""
+    line = text.strip()
+    if _PLAIN_BARE_LEVEL1.match(line) and _PLAIN_BARE_WORDS.search(line):
+        return 1, line, True
+    for level, pattern in ((1, _PLAIN_LEVEL1), (2, _PLAIN_LEVEL2)):
+        if not pattern.match(line):
+            continue
+        if len(line) <= _PLAIN_HEADING_CHARS and not re.search(r"[。；！？]", line[:-1]):
+            return level, _plain(line.rstrip("。")), True
+        if level == 2:
+            first = re.match(r"^(.{4,60}?)[。：]", line)
+            if first:
+                return level, _plain(first.group(1)), False
+        return None
+    return None
+
+
+def _plain_segments(original: str, paragraphs: list[_Paragraph], title: str) -> list[Segment]:
+    paragraphs, footer = _split_footer(paragraphs)
+    segments: list[Segment] = []
+    level1: str | None = None
+    level2: str | None = None
+    for paragraph in paragraphs:
+        heading = _plain_heading(paragraph.text)
+        section_name = None
+        if heading is not None:
+            level, name, alone = heading
+            if level == 1:
+                level1, level2 = name, None
+            else:
+                level2 = name
+            if alone:
+                continue
+        elif level1 is not None:
+            lead = _LEAD_SENTENCE.match(paragraph.text)
+            section_name = _plain(lead.group(1)) if lead else None
+        base = tuple(s for s in (title, level1 or PREAMBLE, level2, section_name) if s)
+        segments.append(Segment(base, paragraph.start, paragraph.end))
     segments.extend(Segment((title, FOOTER), p.start, p.end) for p in footer)
     return [s for s in segments if original[s.start : s.end].strip(_INDENT + "\n*")]
 

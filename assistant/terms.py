@@ -38,8 +38,12 @@ _QUESTION_WORDS = {
     "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
     "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
 }
-# The deployment's home region in its written forms (the glossary's `home`) narrows nothing either.
-_STOP_WORDS = set(_STOP_PHRASES) | set(load_glossary().home) | {
+# Words for the region itself (the glossary's `home`) narrow nothing either, nor do region names: a
+# question naming a region is answered from that region's documents, which call it 全省.
+_REGION_WORDS = {
+    form for name in load_glossary().provinces for form in (name, name + "省", name + "市")
+} | set(load_glossary().home)
+_STOP_WORDS = set(_STOP_PHRASES) | _REGION_WORDS | {
     "亿元", "万元", "元", "亿斤", "万人", "公里", "万亩", "百分点", "个百分点", "万家", "万辆", "万台", "具体",
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
     "这个", "那个", "这些", "那些", "还有", "能否", "可以", "告诉", "知道", "想", "一共", "总共", "分别", "大概",

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
 
     fitting = commands.add_parser("fit", help="fit the answering weights on the tuning sets (own + blind dev), cross-validated")
     fitting.add_argument("--output", type=Path, metavar="FILE", help="where the weights go (default: assistant/data/answer_model.json)")
+    fitting.add_argument("--corpus", type=Path, metavar="DIR",
+                         help="also fit on the many-documents dev set (evals/multidoc/dev.jsonl) asked of this corpus folder")
+    fitting.add_argument("--index", type=Path, metavar="DIR", help="the index folder for --corpus (default: next to it, DIR-index)")
     fitting.set_defaults(command=_fit)
 
     for sub in (run, compare, bench):
@@ -120,9 +123,15 @@ def _fit(args: argparse.Namespace) -> int:
     from assistant import Assistant
     from assistant.answering.scoring import untrained_model
 
-    from evals.fit import MODEL_PATH, fit
+    from evals.fit import MODEL_PATH, MULTIDOC_TUNING_SETS, fit
 
-    fit(Assistant.from_settings(Settings.from_env(), progress=True, answer_model=untrained_model()), output=args.output or MODEL_PATH)
+    settings = Settings.from_env()
+    more = []
+    if args.corpus is not None:
+        index = args.index or args.corpus.with_name(args.corpus.name + "-index")
+        other = settings.with_overrides(corpus_dir=args.corpus, index_dir=index)
+        more.append((Assistant.from_settings(other, progress=True, answer_model=untrained_model()), MULTIDOC_TUNING_SETS))
+    fit(Assistant.from_settings(settings, progress=True, answer_model=untrained_model()), output=args.output or MODEL_PATH, more=more)
     return 0
 
 

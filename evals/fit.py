@@ -26,7 +26,6 @@ from assistant.answering.decide import QUESTION_FEATURES, explicit_conflict, que
 from assistant.answering.features import FEATURE_NAMES, feature_matrix
 from assistant.answering.gather import rank_candidates
 from assistant.answering.scoring import MODEL_FILE, MODEL_FORMAT, LinearModel
-from assistant.answering.understand import understand
 from assistant.atomic import write_text_atomic
 from assistant.question import parse_question
 
@@ -35,6 +34,8 @@ from evals.spans import Span, covers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TUNING_SETS = (PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "blind" / "dev.jsonl")
+#: Asked of a many-documents corpus (the seeds and the reports of ../shared/newdocs); its test set is never fitted.
+MULTIDOC_TUNING_SETS = (PROJECT_ROOT / "evals" / "multidoc" / "dev.jsonl",)
 MODEL_PATH = PROJECT_ROOT / "assistant" / MODEL_FILE
 FOLDS = 5
 #: How much a right refusal weighs against a right answer when the thresholds are chosen (shares, so
@@ -57,18 +58,22 @@ class PartRows:
     units: list
     rows: list
     labels: list
+    assistant: object = None  # the corpus it was asked of
+    group: str = ""  # the cross-validation group: the question, or the document for another corpus's questions
 
 
-def collect(assistant, expectations) -> list[PartRows]:
+def collect(assistant, expectations, by_document: bool = False) -> list[PartRows]:
     answerer = assistant._answerer
     parts: list[PartRows] = []
     for expected in expectations:
         parsed = parse_question(expected.question, assistant._reference_year)
-        understanding = understand(parsed, assistant._weights, assistant._reference_year, implied=False)
+        understanding = answerer._understand(parsed, implied=False)
         for part in understanding.parts:
-            split, units, rows = answerer.gatherer.collect(part)
+            split, units, rows = answerer.gatherer.collect(part, answerer.weights_for(part.docs))
             labels = [int(_is_evidence(unit, expected.gold)) for unit, _, _ in units]
-            parts.append(PartRows(expected.id, expected.answerable, parsed.intent, part, split, units, rows, labels))
+            # Questions about other documents are folded by document, so that no document is both fitted and scored.
+            group = f"doc:{expected.gold[0].doc}" if by_document and expected.gold else expected.id
+            parts.append(PartRows(expected.id, expected.answerable, parsed.intent, part, split, units, rows, labels, assistant, group))
     return parts
 
 
@@ -99,7 +104,7 @@ def _unit_oof(parts: list[PartRows], c: float) -> list[np.ndarray]:
     for index, part in enumerate(parts):
         x.extend(part.rows)
         y.extend(part.labels)
-        groups.extend([part.question_id] * len(part.rows))
+        groups.extend([part.group] * len(part.rows))
         owners.extend([index] * len(part.rows))
     x_arr, y_arr = feature_matrix(x), np.asarray(y)
     fold = _folds(groups)
@@ -124,11 +129,21 @@ def _top1(parts: list[PartRows], probabilities: list[np.ndarray]) -> float:
     return hits / total if total else 0.0
 
 
-def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_PATH, log=print) -> dict:
-    corpus_dir = assistant.settings.corpus_dir
-    expectations = [e for path in datasets if Path(path).exists() for e in load_expectations(Path(path), corpus_dir)]
-    log(f"tuning questions: {len(expectations)} from {', '.join(Path(p).name for p in datasets if Path(p).exists())}")
-    parts = collect(assistant, expectations)
+def fit(
+    assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_PATH, log=print, more: Sequence[tuple[object, Sequence[Path]]] = ()
+) -> dict:
+    """Fit on `datasets` asked of `assistant`, and on each (assistant, datasets) of `more` (another corpus,
+    such as the many-documents one, with the question sets written for it)."""
+    expectations, parts = [], []
+    used: list[Path] = []
+    for asked, sets in ((assistant, datasets), *more):
+        corpus_dir = asked.settings.corpus_dir
+        found = [e for path in sets if Path(path).exists() for e in load_expectations(Path(path), corpus_dir)]
+        used.extend(Path(p) for p in sets if Path(p).exists())
+        log(f"tuning questions: {len(found)} from {', '.join(Path(p).name for p in sets if Path(p).exists())} ({corpus_dir})")
+        expectations.extend(found)
+        parts.extend(collect(asked, found, by_document=asked is not assistant))
+    datasets = used
     log(f"sub-questions: {len(parts)}; candidate units: {sum(len(p.rows) for p in parts)}; evidence units: {sum(sum(p.labels) for p in parts)}")
 
     scores = {c: _top1(parts, _unit_oof(parts, c)) for c in C_GRID}
@@ -137,21 +152,21 @@ def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_
     best_c = max(C_GRID, key=lambda c: (round(scores[c], 4), -c))
     oof_units = _unit_oof(parts, best_c)
 
-    known_years = assistant._answerer._known_years
-    weights = assistant._weights
     q_rows, q_labels, q_groups = [], [], []
     evidences = []
-    regions = frozenset(d.region for d in assistant.documents if d.region)
     kept = []
     for part, p in zip(parts, oof_units):
+        answerer = part.assistant._answerer
+        regions = frozenset(answerer._regions.covered)
         evidence = rank_candidates(part.part, part.split, part.units, part.rows, p)
         if evidence.candidates and explicit_conflict(evidence, regions):
             continue  # refused before the question model is asked
         kept.append(part)
         evidences.append(evidence)
-        q_rows.append(question_features(evidence, weights, known_years))
+        docs = part.part.docs
+        q_rows.append(question_features(evidence, answerer.weights_for(docs), answerer._years_for(docs)))
         q_labels.append(int(part.answerable))
-        q_groups.append(part.question_id)
+        q_groups.append(part.group)
     qx, qy = np.asarray(q_rows, dtype=np.float64), np.asarray(q_labels)
     fold = _folds(q_groups)
     q_scores = {}
@@ -181,7 +196,7 @@ def fit(assistant, datasets: Sequence[Path] = TUNING_SETS, output: Path = MODEL_
         "fitted_on": [_shown(Path(p)) for p in datasets if Path(p).exists()],
         "cross_validation": {
             "folds": FOLDS,
-            "grouped_by": "question",
+            "grouped_by": "question (own and blind sets), document (the many-documents set)",
             "unit_C": best_c,
             "unit_top1": round(scores[best_c], 4),
             "question_C": q_c,
@@ -205,13 +220,16 @@ def _fit_companion(assistant, parts: list[PartRows], evidences, expectations, lo
     from assistant.answering.select import select_units
 
     gold = {e.id: e.gold for e in expectations}
-    gatherer = assistant._answerer.gatherer
     chosen = [(p, e) for p, e in zip(parts, evidences) if p.answerable and p.intent in ("list", "policy") and e.candidates]
     best_c, best_f1 = 0.8, -1.0
     for c in COMPANION_GRID:
         precision_sum = recall_sum = 0.0
         for part, evidence in chosen:
-            units = select_units(evidence, gatherer.units, gatherer.section_chunks, assistant._weights, c, part.part.parsed.normalized)
+            answerer = part.assistant._answerer
+            units = select_units(
+                evidence, answerer.gatherer.units, answerer.gatherer.section_chunks, answerer.weights_for(part.part.docs), c,
+                part.part.parsed.normalized,
+            )
             spans = [Span(u.chunk.doc, *u.original_span) for u in units]
             golds = gold[part.question_id]
             if not spans or not golds:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from assistant.structure import FOOTER, SECTION_SEPARATOR, Segment, parse_segments, section_label
+from assistant.structure import FOOTER, PREAMBLE, SECTION_SEPARATOR, Segment, parse_segments, section_label
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +141,55 @@ def test_parse_segments_on_a_small_text():
         (("标题", "一、第一部分", "重点一"), "**重点一。**正文一。"),
         (("标题", "一、第一部分", "重点一", "重点二"), "**重点二。**正文二。"),
     ]
+
+
+NEWDOCS = Path(__file__).resolve().parents[2] / "shared" / "newdocs"
+
+_PLAIN_REPORT = (
+    "2025年某省政府工作报告\n"
+    "——2025年1月15日在某省第十四届人民代表大会第三次会议上\n"
+    "各位代表：\n"
+    "\u3000\u3000一、2024年工作回顾\n"
+    "\u3000\u3000一是聚力打好稳增长阵地战，经济运行持续向好。全省地区生产总值增长5.8%。\n"
+    "\u3000\u3000二、2025年工作安排\n"
+    "\u3000\u3000（一）全方位扩大内需\n"
+    "\u3000\u3000持续扩大有效需求。社会消费品零售总额增长5%左右，固定资产投资增长4%。\n"
+    "\u2003\u2003（二）加快建设现代化产业体系。推进新型工业化，规模以上工业增加值增长6%。\n"
+    "\u3000\u3000一、为老年人提供健康管理服务。新增养老床位1万张，覆盖全部县市区。\n"
+)
+
+
+def _section_of(text: str, segments: list[Segment], passage: str) -> tuple[str, ...]:
+    at = text.index(passage)
+    return next(s.section for s in segments if s.start <= at < s.end)
+
+
+def test_a_plain_text_report_has_sections_from_its_numbered_headings_and_lead_sentences():
+    segments = parse_segments(_PLAIN_REPORT, "T")
+    assert _section_of(_PLAIN_REPORT, segments, "各位代表") == ("T", PREAMBLE)
+    assert _section_of(_PLAIN_REPORT, segments, "全省地区生产总值增长5.8%") == (
+        "T", "一、2024年工作回顾", "一是聚力打好稳增长阵地战，经济运行持续向好")
+    assert _section_of(_PLAIN_REPORT, segments, "社会消费品零售总额") == (
+        "T", "二、2025年工作安排", "（一）全方位扩大内需", "持续扩大有效需求")
+    # A heading that opens its paragraph (em-space indented) names its section and stays content.
+    assert _section_of(_PLAIN_REPORT, segments, "规模以上工业增加值增长6%") == (
+        "T", "二、2025年工作安排", "（二）加快建设现代化产业体系")
+    # A numbered list item with sentences is content, not a heading.
+    assert _section_of(_PLAIN_REPORT, segments, "新增养老床位1万张")[1] == "二、2025年工作安排"
+    for segment in segments:
+        body = _PLAIN_REPORT[segment.start : segment.end]
+        assert body == body.strip(" \u3000\u2003\n") and "\n" not in body
+    assert not any("一、2024年工作回顾" == _PLAIN_REPORT[s.start : s.end] for s in segments)
+
+
+@pytest.mark.skipif(not NEWDOCS.is_dir(), reason="../shared/newdocs is not beside the project")
+def test_every_report_of_newdocs_has_its_parts_as_sections():
+    reports = sorted(NEWDOCS.glob("*.txt"))
+    assert len(reports) >= 31
+    reviews = 0
+    for path in reports:
+        text = path.read_text(encoding="utf-8")
+        firsts = list(dict.fromkeys(s.section[1] for s in parse_segments(text, "T")))
+        assert firsts[0] == PREAMBLE and len(firsts) >= 3, (path.name, firsts)
+        reviews += any(re.search(r"20\d{2}年.*回顾", name) for name in firsts)
+    assert reviews >= len(reports) - 2  # two reports title their review without a year (过去一年, a motto)

@@ -92,14 +92,22 @@ class Gatherer:
         for chunk in self._retriever.chunks:
             self.facts(chunk)
 
+    def prepare_within(self, docs: frozenset[str]) -> None:
+        """Build now what searching only these documents needs."""
+        self._retriever.prepare(docs)
+
     def section_chunks(self, doc: str, section: tuple[str, ...]) -> list[Chunk]:
         """The passages of one part of a document (its section and every section under it), in order."""
         return [c for c in self._by_doc.get(doc, ()) if c.section[: len(section)] == section]
 
-    def collect(self, part: SubQuestion) -> tuple[list[Hit], list[tuple[Unit, Hit, int]], list[list[float]]]:
-        """The passages a sub-question retrieves, their candidate units and the units' features."""
+    def collect(
+        self, part: SubQuestion, weights: TermWeights | None = None
+    ) -> tuple[list[Hit], list[tuple[Unit, Hit, int]], list[list[float]]]:
+        """The passages a sub-question retrieves, their candidate units and the units' features (with the
+        term weights of the documents it is answered from, when given)."""
+        weights = weights or self._weights
         parsed = part.parsed
-        hits = self._retriever.search(parsed.search_text, parsed.canonical[:MAX_DENSE_QUERY_CHARS], SEARCHED)
+        hits = self._retriever.search(parsed.search_text, parsed.canonical[:MAX_DENSE_QUERY_CHARS], SEARCHED, part.docs)
         split = hits[:SPLIT]
         # The title and closing blocks of the documents retrieved: who issued them, when, to whom.
         docs = {hit.chunk.doc for hit in split[:HEADER_DOCS]}
@@ -107,7 +115,7 @@ class Gatherer:
         floor = min((hit.score for hit in split), default=0.0)
         split = split + [
             Hit(chunk, floor, position)
-            for position, chunk in self._headers.get_all(docs, parsed.about_document)
+            for position, chunk in self._headers.get_all(docs, parsed.about_document, part.docs)
             if chunk.id not in present
         ]
         units: list[tuple[Unit, Hit, int]] = []
@@ -116,11 +124,11 @@ class Gatherer:
             for facts in self.facts(hit.chunk):
                 if part.anchor is None or fits_anchor(part.anchor, facts.unit):
                     units.append((facts.unit, hit, rank))
-                    rows.append(unit_features(parsed, part.topic, facts, hit.score, rank, self._weights))
+                    rows.append(unit_features(parsed, part.topic, facts, hit.score, rank, weights))
         return split, units, rows
 
-    def gather(self, part: SubQuestion) -> PartEvidence:
-        split, units, rows = self.collect(part)
+    def gather(self, part: SubQuestion, weights: TermWeights | None = None) -> PartEvidence:
+        split, units, rows = self.collect(part, weights)
         probabilities = self._model.unit.probabilities(feature_matrix(rows)) if rows else np.zeros(0)
         return rank_candidates(part, split, units, rows, probabilities)
 
@@ -134,8 +142,11 @@ class _Headers:
             if len(chunk.section) > 1 and chunk.section[1] in (PREAMBLE, FOOTER):
                 self._by_doc.setdefault(chunk.doc, []).append((position, chunk))
 
-    def get_all(self, docs: set[str], every_document: bool) -> list[tuple[int, Chunk]]:
-        chosen = self._by_doc if every_document and len(self._by_doc) <= MAX_HEADER_DOCS else {d: self._by_doc.get(d, []) for d in docs}
+    def get_all(self, docs: set[str], every_document: bool, within: frozenset[str] | None = None) -> list[tuple[int, Chunk]]:
+        """The header passages of `docs`; of every document (of `within`, when given) for a question about
+        a document itself."""
+        searched = self._by_doc if within is None else {d: c for d, c in self._by_doc.items() if d in within}
+        chosen = searched if every_document and len(searched) <= MAX_HEADER_DOCS else {d: self._by_doc.get(d, []) for d in docs}
         return [item for doc in sorted(chosen) for item in chosen[doc]]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
-from ..question import ParsedQuestion
+from ..question import ParsedQuestion, parse_question
+from ..regions import Regions
 from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
 from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal
@@ -13,7 +14,7 @@ from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
 from .select import overlaps, select_units
-from .understand import Understanding, understand
+from .understand import MAX_PARTS, Understanding, asks_comparison, understand
 
 HEDGE_PREFIX = "文档中没有与问题完全对应的表述，最相关的内容是："
 NOT_FOUND = "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。"
@@ -38,27 +39,88 @@ class Answerer:
         reference_year: int,
         known_years: frozenset[int] = frozenset(),
         model: AnswerModel | None = None,
-        regions: frozenset[str] = frozenset(),
+        regions: Regions | None = None,
+        years_by_doc: dict[str, frozenset[int]] | None = None,
     ) -> None:
         self._weights = weights
+        #: Term weights and known years of the documents a question is answered from (a region's).
+        self._weights_within: dict[frozenset[str], TermWeights] = {}
+        self._years_by_doc = years_by_doc or {}
         self._top_k = top_k
         self._reference_year = reference_year
         self._known_years = known_years
-        self._regions = regions
+        self._regions = regions or Regions({}, "")
         self.model = model or load_answer_model()
         self.gatherer = Gatherer(retriever, weights, self.model)
 
     def trace(self, question: ParsedQuestion, implied: bool = True) -> Trace:
         started = time.perf_counter()
-        understanding = understand(question, self._weights, self._reference_year, implied)
-        evidence = tuple(self.gatherer.gather(part) for part in understanding.parts)
+        understanding = self._understand(question, implied)
+        evidence = tuple(self.gatherer.gather(part, self.weights_for(part.docs)) for part in understanding.parts)
         gathered = time.perf_counter()
-        decisions = tuple(decide(e, self.model, self._weights, self._known_years, self._regions) for e in evidence)
+        covered = frozenset(self._regions.covered)
+        decisions = tuple(
+            decide(e, self.model, self.weights_for(e.part.docs), self._years_for(e.part.docs), covered) for e in evidence
+        )
         if understanding.implicit and any(d.verdict != ANSWER for d in decisions):
             # An implied side is missing: the question as asked, in one part.
             again = self.trace(question, implied=False)
             return replace(again, gather_ms=again.gather_ms + (gathered - started) * 1000)
         return Trace(understanding, evidence, decisions, (gathered - started) * 1000)
+
+    def weights_for(self, docs: frozenset[str] | None) -> TermWeights:
+        """How informative words are among the documents searched, as if they were the whole corpus."""
+        if docs is None:
+            return self._weights
+        weights = self._weights_within.get(docs)
+        if weights is None:
+            weights = self._weights_within[docs] = TermWeights(tuple(c for c in self.gatherer.chunks if c.doc in docs))
+        return weights
+
+    def _years_for(self, docs: frozenset[str] | None) -> frozenset[int]:
+        if docs is None or not self._years_by_doc:
+            return self._known_years
+        return frozenset(year for doc in docs for year in self._years_by_doc.get(doc, ()))
+
+    def prepare(self) -> None:
+        """Build each region's own search statistics now, not on its first question."""
+        for region in self._regions.covered:
+            docs = self._regions.docs(region)
+            if docs is not None:
+                self.gatherer.prepare_within(docs)
+                self.weights_for(docs)
+
+    def _understand(self, question: ParsedQuestion, implied: bool) -> Understanding:
+        """The sub-questions, each placed in the region it is about: the one the question names, each of
+        several it names ("湖南和广东…分别"), or the home region."""
+        named = self._regions.named(question.normalized)
+        if len(named) < 2:
+            region = named[0] if named else self._regions.home
+            weights = self.weights_for(self._regions.docs(region))
+            return self._placed(understand(self._localized(question, region), weights, self._reference_year, implied), region)
+        parts = []
+        for region in named[:MAX_PARTS]:
+            text = self._regions.without_others(question.normalized, region, named)
+            weights = self.weights_for(self._regions.docs(region))
+            own = self._placed(understand(self._localized(parse_question(text, self._reference_year), region), weights, self._reference_year, False), region)
+            for number, part in enumerate(own.parts):
+                # "…分别是多少？相差多少？": the difference is computed once, not asked of each region.
+                if number and asks_comparison(part.parsed.normalized):
+                    continue
+                parts.append(replace(part, label=region + part.label))
+        compare = question.intent == "compare" or asks_comparison(question.normalized)
+        topic = self._weights.topic(question.variants)
+        return Understanding(question, topic, tuple(parts), compare=compare and len(parts) == len(named[:MAX_PARTS]))
+
+    def _localized(self, question: ParsedQuestion, region: str) -> ParsedQuestion:
+        return replace(question, scope=self._regions.localize(question.scope, region))
+
+    def _placed(self, understanding: Understanding, region: str) -> Understanding:
+        docs = self._regions.docs(region)
+        parts = tuple(
+            replace(part, parsed=self._localized(part.parsed, region), docs=docs) for part in understanding.parts
+        )
+        return replace(understanding, parts=parts)
 
     def answer(self, question: ParsedQuestion) -> tuple[Draft, Trace]:
         trace = self.trace(question)
@@ -82,7 +144,7 @@ class Answerer:
         claims: list[Claim] = []
         for part_evidence, decision in answered:
             units = select_units(
-                part_evidence, self.gatherer.units, self.gatherer.section_chunks, self._weights,
+                part_evidence, self.gatherer.units, self.gatherer.section_chunks, self.weights_for(part_evidence.part.docs),
                 self.model.thresholds.companion, part_evidence.part.parsed.normalized,
             )
             label = part_evidence.part.label if understanding.compare or len(evidence) > 1 else ""

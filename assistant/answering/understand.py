@@ -32,6 +32,8 @@ class SubQuestion:
     topic: Topic
     label: str = ""  # "目标", "1-7月", "长沙" … for a side of a comparison or an item of a list of asks
     anchor: Scope | None = None  # a comparison side's own scope, which evidence must fit
+    #: the documents it is answered from (those of the region it is about); None: every document
+    docs: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,100 @@
+"""Regions: documents grouped by the region they speak for, the home region, and questions placed in one.
+
+The end-to-end tests build a real index over the seeds and two reports of ../shared/newdocs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import Document
+from assistant.regions import NATIONAL, RegionError, Regions, short_name
+from assistant.scope import detect_scope
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+NEWDOCS = PROJECT_ROOT.parent / "shared" / "newdocs"
+REPORTS = ("2025-guangdong-government-work-report.txt", "2025-gansu-government-work-report.txt")
+
+
+def _document(doc: str, region: str) -> Document:
+    return Document(doc, doc, "", "", "work_report", "政府工作报告", None, "正文。", "0", region)
+
+
+def test_the_home_region_is_the_one_most_documents_speak_for_unless_set():
+    documents = [_document("a", "湖南省"), _document("b", "湖南"), _document("c", "广东"), _document("d", "")]
+    regions = Regions.of(documents)
+    assert regions.home == "湖南" and regions.covered == ("广东", "湖南")
+    assert regions.docs("广东") == frozenset({"c", "d"})  # a document of no known region is searched for every one
+    assert Regions.of(documents, "广东省").home == "广东"
+    with pytest.raises(RegionError, match="江西"):
+        Regions.of(documents, "江西")
+    assert short_name("内蒙古自治区") == "内蒙古" and short_name(NATIONAL) == NATIONAL
+
+
+def test_a_question_is_placed_in_the_regions_it_names_in_order():
+    regions = Regions.of([_document("a", "湖南"), _document("b", "广东"), _document("n", NATIONAL)])
+    assert regions.named("广东和湖南今年GDP目标分别是多少") == ("广东", "湖南")
+    assert regions.named("今年GDP目标是多少") == ()
+    assert regions.named("全国今年GDP目标是多少") == (NATIONAL,)
+    assert regions.named("比全国高多少") == ()  # the country as a yardstick is not the region asked about
+    assert regions.docs(NATIONAL) == frozenset({"n", "a"})  # "全国…现场会" may be an event the home documents report
+    assert regions.without_others("广东和湖南今年GDP目标分别是多少", "湖南", ("广东", "湖南")) == "湖南今年GDP目标分别是多少"
+    # Inside its own documents the named region is "the province itself"; an uncovered one stays foreign.
+    scope = regions.localize(detect_scope("广东和江西今年GDP目标"), "广东")
+    assert scope.home and scope.provinces == frozenset({"江西"})
+
+
+def test_one_region_covers_everything_so_nothing_is_restricted():
+    regions = Regions.of([_document("a", "湖南"), _document("b", "湖南省")])
+    assert regions.docs("湖南") is None
+
+
+@pytest.fixture(scope="module")
+def regional_assistant(tmp_path_factory, assistant_settings, exported_model):
+    if not all((NEWDOCS / name).is_file() for name in REPORTS):
+        pytest.skip("../shared/newdocs is not beside the project")
+    from assistant.engine import Assistant
+
+    corpus = tmp_path_factory.mktemp("regional-corpus")
+    for path in (PROJECT_ROOT / "corpus").iterdir():
+        shutil.copy(path, corpus / path.name)
+    for name in REPORTS:
+        shutil.copy(NEWDOCS / name, corpus / name)
+    settings = assistant_settings.with_overrides(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("regional-index"))
+    return Assistant.from_settings(settings)
+
+
+def _cited_docs(answer) -> set[str]:
+    return {c.doc for c in answer.citations}
+
+
+def test_a_question_naming_a_region_is_answered_from_that_regions_report(regional_assistant):
+    answer = regional_assistant.ask("广东去年外贸进出口总额是多少？增长多少？")
+    assert not answer.refused and "9.8%" in answer.answer, answer.answer
+    assert _cited_docs(answer) == {REPORTS[0]}
+
+
+def test_a_question_naming_no_region_is_answered_for_the_home_region(regional_assistant):
+    answer = regional_assistant.ask("2024年粮食总产是多少？")
+    assert "615.6亿斤" in answer.answer, answer.answer
+    assert _cited_docs(answer) == {"2025-hunan-government-work-report.md"}
+
+
+def test_two_regions_are_each_answered_from_their_own_report_with_the_difference(regional_assistant):
+    answer = regional_assistant.ask("甘肃和湖南2024年粮食产量分别是多少？相差多少？")
+    assert "259.2亿斤" in answer.answer and "615.6亿斤" in answer.answer and "356.4亿斤" in answer.answer, answer.answer
+    assert _cited_docs(answer) == {REPORTS[1], "2025-hunan-government-work-report.md"}
+
+
+def test_a_region_without_a_document_is_refused_naming_what_the_corpus_covers(regional_assistant):
+    answer = regional_assistant.ask("江西2024年粮食产量是多少？")
+    assert answer.refused and "江西" in answer.answer and "广东" in answer.answer and "湖南" in answer.answer, answer.answer
+
+
+def test_a_plain_text_reports_review_answers_for_the_year_before_its_own(regional_assistant):
+    answer = regional_assistant.ask("甘肃2024年外贸进出口额是多少？")
+    assert not answer.refused and "615.4亿元" in answer.answer, answer.answer
