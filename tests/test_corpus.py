@@ -183,7 +183,7 @@ def test_with_no_document_dated_relative_years_are_said_to_come_from_the_clock(t
 
     def undate(documents):
         for document in documents:
-            document.pop("date")
+            document["date"] = None  # null: no date (a missing field would be read from the text)
 
     folder = _corpus_with(tmp_path, undate)
     settings = assistant_settings.with_overrides(corpus_dir=folder, index_dir=tmp_path / "index")
