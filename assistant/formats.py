@@ -2,8 +2,11 @@
 
 What is extracted is the document of record: it is stored beside the original (`text_record.py`) and
 every citation's offsets index it. A .docx gives one line per paragraph (its runs' text, tabs and breaks
-kept) and one line per table row (cells separated by a tab), in body order; a .pdf gives each page's
-text, pages joined by a newline, with the offset at which every page starts.
+kept) and one line per table row (cells separated by a tab), in body order, as the paragraph text of
+a Word file is usually kept. A .pdf gives its pages' text with the offset at which every page starts: a
+line the page wrapped (it reaches the right margin and does not end a sentence) is joined to the next,
+and paragraphs and pages are separated by a blank line, as text extracted from a PDF is usually kept
+(a sentence cut by a page break is re-joined by `structure.py`, as in ``增长\n\n12.0%``).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def _pdf(path: Path) -> Extracted:
 
     try:
         with pdfplumber.open(str(path)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            pages = [_page_text(page) for page in pdf.pages]
     except Exception as error:  # pdfminer raises syntax, type and value errors alike for a damaged file
         raise ExtractionError(
             f"{path.name}：无法读取为 PDF（文件损坏或不是 PDF）/ cannot be read as a PDF "
@@ -83,5 +86,32 @@ def _pdf(path: Path) -> Extracted:
     starts, offset = [], 0
     for page in pages:
         starts.append(offset)
-        offset += len(page) + 1
-    return Extracted("\n".join(pages), tuple(starts))
+        offset += len(page) + len(_BREAK)
+    return Extracted(_BREAK.join(pages), tuple(starts))
+
+
+#: Between two paragraphs, and between two pages, of a PDF's text.
+_BREAK = "\n\n"
+#: A line that ends with one of these ends its paragraph, wherever it stops on the page.
+_PARAGRAPH_ENDS = ("。", "！", "？", "：", "；", "…", ".", "!", "?", ":")
+
+
+def _page_text(page) -> str:  # type: ignore[no-untyped-def]
+    lines = page.extract_text_lines(strip=True)
+    if not lines:
+        return ""
+    right = max(line["x1"] for line in lines)
+    parts = []
+    for number, line in enumerate(lines):
+        text = line["text"]
+        parts.append(text)
+        if number + 1 == len(lines):
+            break
+        char_width = (line["x1"] - line["x0"]) / max(1, len(text))
+        wrapped = line["x1"] >= right - 1.5 * char_width and not text.endswith(_PARAGRAPH_ENDS)
+        following = lines[number + 1]["text"]
+        if not wrapped:
+            parts.append(_BREAK)
+        elif text[-1:].isascii() and following[:1].isascii() and text[-1:].isalnum() and following[:1].isalnum():
+            parts.append(" ")  # a Latin word or a number ended the line: keep them apart
+    return "".join(parts)

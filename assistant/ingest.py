@@ -45,13 +45,13 @@ def prepare(corpus_dir: Path, files: list[Path]) -> list[Prepared]:
     listed = {e.get("file") for e in _read_manifest(corpus_dir / MANIFEST_NAME)["documents"] if isinstance(e, dict)}
     prepared, problems, names = [], [], set()
     for source in map(Path, files):
+        if source.name in names:
+            problems.append(f"{source}：同名文件 {source.name} 在本次添加中出现了两次")
+            continue
         try:
             item = _prepare_one(corpus_dir, source, existing, listed)
         except IngestError as error:
             problems.append(str(error))
-            continue
-        if item.name in names:
-            problems.append(f"{source}：同名文件 {item.name} 在本次添加中出现了两次")
             continue
         names.add(item.name)
         digest = hashlib.sha256(item.raw).hexdigest()
