@@ -87,7 +87,7 @@ def load_corpus(corpus_dir: Path, log: Callable[[str], None] | None = None) -> t
     documents, skipped = [], []
     for entry in entries:
         try:
-            documents.append(_load_document(corpus_dir, entry))
+            documents.append(_load_document(corpus_dir, entry, log))
         except CorpusError as error:
             skipped.append(str(error))
             log(f"skipped a corpus document: {error}")
@@ -110,6 +110,12 @@ _FIELDS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "source_note": ("a string", lambda v: isinstance(v, str)),
     "covers": ("an object", lambda v: isinstance(v, dict)),
 }
+
+
+def manifest_entries(corpus_dir: Path) -> list[dict]:
+    """The entries of the folder's manifest (none when it has no manifest); a CorpusError listing every
+    problem when it does not follow the schema."""
+    return _read_manifest(Path(corpus_dir) / MANIFEST_NAME)
 
 
 def _read_manifest(path: Path) -> list[dict]:
@@ -161,7 +167,7 @@ def _is_date(value: object) -> bool:
     return True
 
 
-def _load_document(corpus_dir: Path, entry: dict) -> Document:
+def _load_document(corpus_dir: Path, entry: dict, log: Callable[[str], None]) -> Document:
     path = corpus_dir / entry["file"]
     name = entry["file"]
     target = path.resolve()
@@ -181,7 +187,7 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
         from .text_record import load_record
 
         try:
-            record = load_record(path, raw, _log.warning)
+            record = load_record(path, raw, log)
         except ExtractionError as error:
             raise CorpusError(str(error)) from error
         text, sha256, page_starts = record.text, record.sha256, record.page_starts

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_atomic, write_text_atomic
-from .corpus import DOCUMENT_SUFFIXES, MANIFEST_NAME, TEXT_SUFFIXES, CorpusError, Document, decode_text, load_corpus
+from .corpus import (
+    DOCUMENT_SUFFIXES, MANIFEST_NAME, TEXT_SUFFIXES, CorpusError, Document, decode_text, load_corpus, manifest_entries,
+)
 from .formats import ExtractionError, Extracted, extract
 from .metadata import KINDS, infer_metadata
 from .text_record import record_paths, write_record
@@ -42,7 +44,10 @@ def prepare(corpus_dir: Path, files: list[Path]) -> list[Prepared]:
     """Every file read, checked and described, or an IngestError listing every problem; nothing changes."""
     corpus_dir = Path(corpus_dir)
     existing = _existing(corpus_dir)
-    listed = {e.get("file") for e in _read_manifest(corpus_dir / MANIFEST_NAME)["documents"] if isinstance(e, dict)}
+    try:
+        listed = {entry["file"] for entry in manifest_entries(corpus_dir)}
+    except CorpusError as error:
+        raise IngestError(f"语料库清单有误，请先修正：{error}") from error
     prepared, problems, names = [], [], set()
     for source in map(Path, files):
         if source.name in names:

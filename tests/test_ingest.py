@@ -231,3 +231,17 @@ def test_help_of_the_new_commands_is_in_chinese(tmp_path):
             assert word in result.stdout
     missing = _run(["add"], tmp_path)
     assert missing.returncode == 2 and "缺少必需的参数" in missing.stderr
+
+
+def test_a_manifest_off_the_schema_is_reported_before_anything_is_added(tmp_path):
+    shutil.copytree(PROJECT_ROOT / "corpus", tmp_path / "corpus")
+    manifest = tmp_path / "corpus" / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["documents"][0]["date"] = "unknown"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    source = tmp_path / "notice.txt"
+    source.write_text("关于开展安全检查的通知\n正文。\n", encoding="utf-8")
+    before = _snapshot(tmp_path / "corpus")
+    result = _run(["add", str(source)], tmp_path)
+    assert result.returncode == 2 and "语料库清单有误" in result.stderr and "date must be an ISO date" in result.stderr
+    assert _snapshot(tmp_path / "corpus") == before

@@ -153,3 +153,21 @@ def test_the_body_is_not_read_as_the_header():
     text = "工作月报\n8月\n某某协调组\n2025年8月27日\n【工作部署】\n7月30日，常务副省长李四主持召开会议。\n"
     inferred = infer_metadata(text, ())
     assert inferred.issuer == "某某协调组" and inferred.title == "工作月报（2025年8月）" and inferred.kind == "monthly_report"
+
+
+def test_any_text_gives_metadata_without_an_error():
+    from datetime import date
+
+    from hypothesis import given, settings, strategies as st
+
+    pieces = st.sampled_from(["2025年", "1月", "15日", "——", "在", "第十四届", "人民代表大会", "第三次会议", "上", "省长", " ",
+                              "王伟中", "\n", "政府工作报告", "月报", "各位代表：", "某某省", "·", "#", "> "])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.one_of(pieces, st.text(max_size=5)), max_size=30))
+    def check(parts):
+        inferred = infer_metadata("".join(parts), ("某某",))
+        assert inferred.date == "" or date.fromisoformat(inferred.date)
+        assert inferred.kind in ("work_report", "monthly_report", "document")
+
+    check()
