@@ -171,3 +171,14 @@ def test_any_text_gives_metadata_without_an_error():
         assert inferred.kind in ("work_report", "monthly_report", "document")
 
     check()
+
+
+@pytest.mark.parametrize("where", ["provinces", "home", "both"])
+def test_the_home_province_is_found_whichever_glossary_list_names_it(where):
+    glossary = load_glossary()
+    home = tuple(p for p in glossary.home if p not in ("湖南", "湖南省"))
+    provinces = tuple(p for p in glossary.provinces if p != "湖南")
+    places = {"provinces": (*provinces, "湖南", *home), "home": (*provinces, *home, "湖南", "湖南省"),
+              "both": (*provinces, "湖南", *home, "湖南", "湖南省")}[where]
+    text = (CORPUS / "2025-hunan-government-work-report.md").read_text(encoding="utf-8")
+    assert infer_metadata(text, places).region == "湖南省"
