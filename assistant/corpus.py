@@ -1,4 +1,9 @@
-"""The corpus: original document files, byte for byte, plus their metadata manifest."""
+"""The corpus: original document files, byte for byte, plus their metadata manifest.
+
+A .md or .txt file is its own text. A .docx or .pdf is kept as received and its extracted text, stored
+beside it (`text_record.py`), is the document's text: what is indexed, cited and shown. Metadata the
+manifest does not give is read from the document's opening lines (`metadata.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,17 @@ import json
 import logging
 import os
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
+from .metadata import KINDS, Inferred, infer_metadata
+
 MANIFEST_NAME = "manifest.json"
-DOCUMENT_SUFFIXES = (".md", ".txt")
+TEXT_SUFFIXES = (".md", ".txt")
+DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 #: Control characters a text document does not hold (tab, line breaks and form feed are text).
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 _log = logging.getLogger(__name__)
@@ -32,22 +41,36 @@ class Document:
     kind: str  # work_report, monthly_report, ...
     kind_label: str
     source_url: str | None
-    text: str  # the original file decoded as UTF-8, never altered
-    sha256: str
-    #: The province (or "全国") the document speaks for: the manifest's covers.region, or a region the
-    #: title names; "" when neither says.
+    #: The text of record: a .md/.txt file decoded as UTF-8, never altered; for a .docx/.pdf the text
+    #: extracted from it and stored beside it (text_record.py). Citations' offsets index this.
+    text: str
+    sha256: str  # of the text of record's bytes (for .md/.txt: of the file)
+    #: The province (or "全国") the document speaks for: the manifest's covers.region, else the region its
+    #: opening lines name; "" when neither says.
     region: str = ""
+    #: The session it was delivered at ("…第十四届人民代表大会第三次会议"): the manifest's, else inferred.
+    occasion: str = ""
+    #: The years it speaks of (a January report reviews the last year and plans its own).
+    covers_years: tuple[int, ...] = ()
+    #: Offset in `text` at which each page starts (a PDF); empty when the format has no pages.
+    page_starts: tuple[int, ...] = ()
 
     @property
     def year(self) -> int:
         return int(self.date[:4])
 
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page of a PDF that holds the character at `offset`; None for formats without pages."""
+        if not self.page_starts:
+            return None
+        return bisect_right(self.page_starts, offset) or 1
+
 
 def load_corpus(corpus_dir: Path, log: Callable[[str], None] | None = None) -> tuple[Document, ...]:
     """Every document listed in the manifest, in manifest order, then the other document files.
 
-    A document file in the folder without a manifest entry is still loaded, with metadata taken from
-    its first heading, so that dropping a file into corpus/ is enough to index it. A file that cannot
+    A document file in the folder without a manifest entry is still loaded, with metadata read from
+    its opening lines, so that dropping a file into corpus/ is enough to index it. A file that cannot
     be served (not UTF-8, not text, a link leading out of the folder, missing) is skipped and named
     through `log`; the rest are served. A manifest that does not follow the schema is a CorpusError
     listing every problem.
@@ -64,7 +87,7 @@ def load_corpus(corpus_dir: Path, log: Callable[[str], None] | None = None) -> t
     documents, skipped = [], []
     for entry in entries:
         try:
-            documents.append(_load_document(corpus_dir, entry))
+            documents.append(_load_document(corpus_dir, entry, log))
         except CorpusError as error:
             skipped.append(str(error))
             log(f"skipped a corpus document: {error}")
@@ -76,16 +99,23 @@ def load_corpus(corpus_dir: Path, log: Callable[[str], None] | None = None) -> t
 
 #: Manifest entry fields: name -> (what it must be, check).
 _FIELDS: dict[str, tuple[str, Callable[[object], bool]]] = {
-    "file": ("a relative path of a .md or .txt file inside the corpus folder", lambda v: isinstance(v, str) and _is_inside_path(v)),
+    "file": ("a relative path of a .md, .txt, .docx or .pdf file inside the corpus folder", lambda v: isinstance(v, str) and _is_inside_path(v)),
     "title": ("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip())),
     "issuer": ("a string", lambda v: isinstance(v, str)),
     "date": ("an ISO date YYYY-MM-DD, or null", lambda v: v is None or _is_date(v)),
+    "occasion": ("a string", lambda v: isinstance(v, str)),
     "kind": ("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip())),
     "kind_label": ("a non-empty string", lambda v: isinstance(v, str) and bool(v.strip())),
     "source_url": ("a string, or null", lambda v: v is None or isinstance(v, str)),
     "source_note": ("a string", lambda v: isinstance(v, str)),
     "covers": ("an object", lambda v: isinstance(v, dict)),
 }
+
+
+def manifest_entries(corpus_dir: Path) -> list[dict]:
+    """The entries of the folder's manifest (none when it has no manifest); a CorpusError listing every
+    problem when it does not follow the schema."""
+    return _read_manifest(Path(corpus_dir) / MANIFEST_NAME)
 
 
 def _read_manifest(path: Path) -> list[dict]:
@@ -137,7 +167,7 @@ def _is_date(value: object) -> bool:
     return True
 
 
-def _load_document(corpus_dir: Path, entry: dict) -> Document:
+def _load_document(corpus_dir: Path, entry: dict, log: Callable[[str], None]) -> Document:
     path = corpus_dir / entry["file"]
     name = entry["file"]
     target = path.resolve()
@@ -149,6 +179,42 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
         raw = path.read_bytes()
     except OSError as error:
         raise CorpusError(f"{name} cannot be read: {error.strerror or error}") from error
+    page_starts: tuple[int, ...] = ()
+    if path.suffix in TEXT_SUFFIXES:
+        text, sha256 = decode_text(name, raw), hashlib.sha256(raw).hexdigest()
+    else:
+        from .formats import ExtractionError
+        from .text_record import load_record
+
+        try:
+            record = load_record(path, raw, log)
+        except ExtractionError as error:
+            raise CorpusError(str(error)) from error
+        text, sha256, page_starts = record.text, record.sha256, record.page_starts
+    inferred = _inferred(text)
+    title = entry.get("title") or inferred.title or path.stem
+    covers = entry.get("covers") if isinstance(entry.get("covers"), dict) else {}
+    years = covers.get("years")
+    kind = entry.get("kind", inferred.kind)
+    return Document(
+        doc=name,
+        title=title,
+        issuer=entry.get("issuer", inferred.issuer),
+        date=entry.get("date", inferred.date) or "",
+        kind=kind,
+        kind_label=entry.get("kind_label") or KINDS.get(kind, KINDS["document"]),
+        source_url=entry.get("source_url"),
+        text=text,
+        sha256=sha256,
+        region=covers.get("region") if isinstance(covers.get("region"), str) and covers.get("region") else inferred.region,
+        occasion=entry.get("occasion", inferred.occasion),
+        covers_years=tuple(years) if isinstance(years, list) and all(isinstance(y, int) for y in years) else inferred.covers_years,
+        page_starts=page_starts,
+    )
+
+
+def decode_text(name: str, raw: bytes) -> str:
+    """The bytes of a .md/.txt document as text, or a CorpusError saying why they are not one."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -156,32 +222,14 @@ def _load_document(corpus_dir: Path, entry: dict) -> Document:
     problem = _not_text(text)
     if problem:
         raise CorpusError(f"{name} is not a text document ({problem})")
-    title = entry.get("title") or _first_heading(text) or path.stem
-    return Document(
-        doc=name,
-        title=title,
-        issuer=entry.get("issuer", ""),
-        date=entry.get("date") or "",
-        kind=entry.get("kind", "document"),
-        kind_label=entry.get("kind_label", "文档"),
-        source_url=entry.get("source_url"),
-        text=text,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        region=_region(entry, title),
-    )
+    return text
 
 
-def _region(entry: dict, title: str) -> str:
-    covers = entry.get("covers") or {}
-    if isinstance(covers, dict) and isinstance(covers.get("region"), str) and covers["region"]:
-        return covers["region"]
+def _inferred(text: str) -> Inferred:
     from .glossary import load_glossary
 
     glossary = load_glossary()
-    for name in sorted((*glossary.provinces, *glossary.home), key=len, reverse=True):
-        if name in title and name not in ("全省", "我省", "本省", "省级"):
-            return name
-    return ""
+    return infer_metadata(text, (*glossary.provinces, *glossary.home))
 
 
 def _document_files(corpus_dir: Path) -> list[str]:
@@ -208,9 +256,3 @@ def _not_text(text: str) -> str | None:
     return None
 
 
-def _first_heading(text: str) -> str | None:
-    for line in text.splitlines():
-        line = line.strip().lstrip("#").strip()
-        if line:
-            return line[:80]
-    return None

@@ -209,6 +209,7 @@ class Assistant:
                     quote=document.text[start:end],
                     passage_start=unit.chunk.start,
                     passage_end=unit.chunk.end,
+                    page=document.page_at(start),
                 )
             )
         retrieved = tuple(RetrievedPassage(h.chunk.doc, h.chunk.start, h.chunk.end, h.score) for h in draft.retrieved)

@@ -385,7 +385,7 @@ def _prepare_default_index(settings: Settings) -> list[Measurement]:
 def _corpus_label(corpus: Path) -> str:
     from assistant.corpus import DOCUMENT_SUFFIXES
 
-    count = sum(1 for path in Path(corpus).rglob("*") if path.is_file() and path.suffix in DOCUMENT_SUFFIXES)
+    count = sum(1 for path in Path(corpus).rglob("*") if path.is_file() and not path.name.startswith(".") and path.suffix in DOCUMENT_SUFFIXES)
     return f"{count} documents"
 
 

@@ -55,6 +55,7 @@ def _citation(item: dict[str, Any]) -> Citation:
         start=int(item["start"]),
         end=int(item["end"]),
         quote=str(item["quote"]),
+        page=None if item.get("page") is None else int(item["page"]),
     )
 
 

@@ -25,6 +25,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Sequence
 
+from assistant.formats import EXTRACTED_SUFFIXES
+from assistant.text_record import text_path
+
 #: Every allowed question type; "unanswerable" questions expect a refusal.
 QUESTION_TYPES = ("figure", "policy", "entity", "date", "list", "compare", "qualitative", "unanswerable")
 UNANSWERABLE = "unanswerable"
@@ -279,11 +282,14 @@ def _clip(text: str, limit: int = 60) -> str:
 
 
 def read_document(corpus_dir: Path | str, doc: str) -> str:
-    """The original text of corpus_dir/doc, decoded as UTF-8 and never altered (no newline translation)."""
+    """The original text of corpus_dir/doc, decoded as UTF-8 and never altered (no newline translation);
+    for a .docx or .pdf, its text of record (the extracted text stored beside it, which citations index)."""
     relative = PurePosixPath(doc)
     if relative.is_absolute() or ".." in relative.parts or "\\" in doc or not relative.parts:
         raise DatasetError(f"doc {doc!r} must be a path relative to the corpus folder")
     path = Path(corpus_dir) / Path(*relative.parts)
+    if path.suffix in EXTRACTED_SUFFIXES:
+        path = text_path(path)
     try:
         stat = path.stat()
     except OSError:

@@ -183,7 +183,7 @@ def test_with_no_document_dated_relative_years_are_said_to_come_from_the_clock(t
 
     def undate(documents):
         for document in documents:
-            document.pop("date")
+            document["date"] = None  # null: no date (a missing field would be read from the text)
 
     folder = _corpus_with(tmp_path, undate)
     settings = assistant_settings.with_overrides(corpus_dir=folder, index_dir=tmp_path / "index")
@@ -196,3 +196,57 @@ def test_with_no_document_dated_relative_years_are_said_to_come_from_the_clock(t
     absolute = assistant.ask("2024年全省粮食总产是多少？")
     assert "当前年份" not in absolute.answer and "615.6亿斤" in absolute.answer
     assert real_assistant.reference_year_note == ""
+
+
+# ---------------------------------------------------------------------- issue 8: .docx and text-layer .pdf
+# documents; their extracted text, stored beside them, is what is cited.
+
+NEWDOCS = PROJECT_ROOT.parent / "shared" / "newdocs"
+
+
+@pytest.fixture(scope="module")
+def font_folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fonts")
+
+
+@pytest.mark.skipif(not (NEWDOCS / "original-docx").is_dir(), reason="../shared/newdocs is not beside this checkout")
+def test_a_docx_is_served_with_its_extracted_text_and_inferred_metadata(tmp_path):
+    folder = _corpus_with(tmp_path)
+    shutil.copy(NEWDOCS / "original-docx" / "2025-hebei-government-work-report.docx", folder / "hebei.docx")
+    docs, log = _skipped(folder)
+    assert docs == (WORK_REPORT, MONTHLY, "hebei.docx") and log == []
+    hebei = load_corpus(folder)[2]
+    record = (folder / ".hebei.docx.txt").read_bytes()
+    assert hebei.text == record.decode("utf-8") == (NEWDOCS / "2025-hebei-government-work-report.txt").read_text(encoding="utf-8")
+    assert hebei.sha256 == hashlib.sha256(record).hexdigest()
+    assert (hebei.title, hebei.region, hebei.date, hebei.kind) == ("2025年河北省政府工作报告", "河北省", "2025-01-13", "work_report")
+    assert hebei.page_starts == () and hebei.page_at(100) is None
+
+
+def test_a_pdf_is_served_with_its_text_and_pages(tmp_path, font_folder):
+    from pdf_maker import seed_pages, write_pdf
+
+    folder = _corpus_with(tmp_path)
+    pages = seed_pages()
+    write_pdf(pages, folder / "monthly.pdf", font_folder)
+    pdf = next(d for d in load_corpus(folder) if d.doc == "monthly.pdf")
+    assert pdf.text == (folder / ".monthly.pdf.txt").read_text(encoding="utf-8")
+    assert len(pdf.page_starts) == len(pages)
+    assert pdf.kind == "monthly_report" and pdf.region == "湖南省" and pdf.date == "2025-08-27"
+    last_page_words = pages[-1].splitlines()[-1][:8]
+    assert pdf.page_at(pdf.text.index(last_page_words)) == len(pages)
+    assert pdf.page_at(0) == 1 and pdf.page_at(pdf.page_starts[1]) == 2 and pdf.page_at(pdf.page_starts[1] - 1) == 1
+
+
+def test_a_pdf_without_a_text_layer_or_a_damaged_docx_is_skipped_by_name(tmp_path):
+    from pdf_maker import write_scanned_pdf
+
+    folder = _corpus_with(tmp_path)
+    write_scanned_pdf(folder / "scan.pdf")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    before = sorted(p.name for p in folder.iterdir())
+    docs, log = _skipped(folder)
+    assert docs == (WORK_REPORT, MONTHLY)
+    assert any("scan.pdf" in line and "没有文字层" in line for line in log)
+    assert any("broken.docx" in line and "Word" in line for line in log)
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written for a file that gives no text

@@ -38,6 +38,7 @@ CITATION_SCHEMA: dict[str, Any] = {
         "start": {**_INT, "description": "原文起始位置（字符）"},
         "end": {**_INT, "description": "原文结束位置（字符，不含）"},
         "quote": {**_STRING, "description": "引用的原文，等于 原文[start:end]"},
+        "page": {**_INT, "description": "PDF 文件中引文所在的页码（从 1 起）；其他格式没有此字段"},
     },
 }
 RETRIEVED_SCHEMA: dict[str, Any] = {

@@ -113,7 +113,14 @@ def render_document(document: Document, start: int, end: int) -> str:
     body: list[str] = []
     outline: list[str] = []
     blocks = document_blocks(document)
+    pages = iter(enumerate(document.page_starts[1:], start=2))
+    next_page = next(pages, None)
+    where: list[int] = []  # each block's place in body (page marks sit between blocks)
     for number, block in enumerate(blocks):
+        while next_page is not None and block.text.offsets and block.text.offsets[0] >= next_page[1]:
+            body.append(f'<div class="hga-page-mark" aria-label="第{next_page[0]}页">第{next_page[0]}页</div>')
+            next_page = next(pages, None)
+        where.append(len(body))
         if block.level:
             anchor = f"hga-sec-{number}"
             tag = f"h{min(6, block.level + 2)}"
@@ -125,10 +132,13 @@ def render_document(document: Document, start: int, end: int) -> str:
         else:
             body.append(f"<p>{marked_html(block.text, start, end, bold=block.bold, first=first, span=span)}</p>")
     if first[0]:  # nothing shown falls in the span (only markers or spaces): an empty anchor where it was
-        at = next((i for i, b in enumerate(blocks) if b.text.offsets and b.text.offsets[-1] >= start), len(blocks))
+        at = next((where[i] for i, b in enumerate(blocks) if b.text.offsets and b.text.offsets[-1] >= start), len(body))
         anchor = f'<mark class="hga-cited" id="hga-cited" data-span="{escape(span, quote=True)}"></mark>'
         body.insert(at, anchor)
     meta = " · ".join(escape(x) for x in (document.kind_label, document.date, document.issuer) if x)
+    page = document.page_at(start)
+    if page is not None:
+        meta += f' · <span class="hga-viewer-page">引文在第{page}页（共{len(document.page_starts)}页）</span>'
     source = ""
     if document.source_url and document.source_url.startswith(("https://", "http://")):
         source = f' · <a href="{escape(document.source_url, quote=True)}" target="_blank" rel="noopener noreferrer">原文链接</a>'

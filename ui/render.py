@@ -117,7 +117,8 @@ def plain_text(answer: Answer, texts: Mapping[str, str] | None = None) -> str:
         lines.append("最接近的原文：" if answer.refused else "出处：")
     for citation in answer.citations:
         where = SECTION_SEPARATOR.join(x for x in (citation.title, section_path(citation)) if x)
-        lines.append(f"[{citation.id}] {where}：“{plain(citation.quote)}”")
+        page = f"（第{citation.page}页）" if citation.page is not None else ""
+        lines.append(f"[{citation.id}] {where}{page}：“{plain(citation.quote)}”")
     return "\n".join(lines)
 
 
@@ -305,10 +306,14 @@ def render_citation_card(citation: Citation, text: str) -> str:
     inner = (
         f'<span class="hga-card-head"><span class="hga-card-no">[{citation.id}]</span>'
         f'<span class="hga-card-title">{escape(citation.title)}</span></span>'
-        f'<span class="hga-card-section">{escape(section_path(citation))}</span>'
+        f'<span class="hga-card-section">{escape(section_path(citation))}{_page_html(citation.page)}</span>'
         f'<span class="hga-card-passage">{passage}</span>'
     )
     return _link(citation_key(citation.doc, citation.start, citation.end), inner, "hga-card", "在原文中查看")
+
+
+def _page_html(page: int | None) -> str:
+    return f'<span class="hga-card-page">第{page}页</span>' if page is not None else ""
 
 
 def render_related(passage: RetrievedPassage, text: str, title: str) -> str:

@@ -76,6 +76,8 @@ details.hga-more > .hga-cards { margin-top: 6px; }
 .hga-card-head { display: block; font-weight: 600; font-size: .9rem; }
 .hga-card-no { color: #b91c1c; margin-right: 6px; }
 .hga-card-section { display: block; color: #64748b; font-size: .78rem; margin: 2px 0 4px; }
+.hga-card-page { margin-left: .5em; white-space: nowrap; }
+.hga-page-mark { color: #94a3b8; font-size: .75rem; text-align: center; border-top: 1px dashed #cbd5e1; margin: 10px 0 6px; padding-top: 2px; }
 .hga-card-passage { display: block; font-size: .88rem; color: #334155; line-height: 1.7; }
 .hga-card-passage mark, .hga-viewer mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
 

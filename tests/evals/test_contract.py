@@ -44,3 +44,11 @@ def test_not_json_or_not_an_object():
         answer_from_json("{not json")
     with pytest.raises(ContractError):
         answer_from_json("[1, 2]")
+
+
+def test_a_citation_s_optional_page_is_read_back():
+    from evals.contract import _citation
+
+    item = {"id": 1, "doc": "a.pdf", "title": "", "section": "", "start": 0, "end": 2, "quote": "正文"}
+    assert _citation(item).page is None
+    assert _citation({**item, "page": 3}).page == 3 and _citation({**item, "page": 3}).to_dict()["page"] == 3

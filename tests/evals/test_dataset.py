@@ -228,3 +228,11 @@ def test_questions_are_frozen(questions: list[Question]) -> None:
         questions[0].id = "changed"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         questions[0].evidence[0].quote = "changed"  # type: ignore[misc]
+
+
+def test_a_docx_or_pdf_document_is_read_as_its_text_of_record(tmp_path):
+    from evals.dataset import read_document
+
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 binary")
+    (tmp_path / ".report.pdf.txt").write_text("提取的文字\n\n第二页", encoding="utf-8")
+    assert read_document(tmp_path, "report.pdf") == "提取的文字\n\n第二页"

@@ -295,3 +295,42 @@ def test_header_lists_documents_with_dates(documents):
     text = "".join(parse(html).text)
     for document in documents:
         assert document.title in text and document.date in text
+
+
+# ---------------------------------------------------------------------- issue 8: a PDF's pages
+
+
+def _paged(document):
+    """The document as if it were a PDF of three pages (page starts at paragraph starts)."""
+    from dataclasses import replace
+
+    third = len(document.text) // 3
+    starts = (0, document.text.index("\n\n", third) + 2, document.text.index("\n\n", 2 * third) + 2)
+    return replace(document, doc="monthly.pdf", page_starts=starts)
+
+
+def test_a_pdf_citation_shows_its_page_on_the_card_in_the_copy_and_in_the_viewer(documents, cite):
+    monthly = _paged(next(d for d in documents if d.kind == "monthly_report"))
+    quote = "全省社会消费品零售总额同比增长"
+    citation = cite(monthly, quote)
+    from dataclasses import replace
+
+    citation = replace(citation, page=monthly.page_at(citation.start))
+    assert citation.page in (1, 2, 3) and citation.to_dict()["page"] == citation.page
+    card = render.render_citation_card(citation, monthly.text)
+    assert f'<span class="hga-card-page">第{citation.page}页</span>' in card
+    answer = Answer(question="社零增长多少？", answer="增长6.2%[1]。", refused=False, citations=(citation,))
+    assert f"（第{citation.page}页）：“" in render.plain_text(answer, {monthly.doc: monthly.text})
+    html = render.render_viewer(monthly, citation.start, citation.end)
+    assert f"引文在第{citation.page}页（共3页）" in html
+    body = html.split('id="hga-viewer-body">', 1)[1]
+    assert body.index("第2页</div>") < body.index("第3页</div>")
+    assert "".join(parse(html).marks).replace(" ", "") == quote  # the marked span is unchanged by the page marks
+
+
+def test_other_formats_show_no_page(work_report, cite):
+    citation = cite(work_report, work_report.text[200:230])
+    assert citation.page is None and "page" not in citation.to_dict()
+    assert "hga-card-page" not in render.render_citation_card(citation, work_report.text)
+    html = render.render_viewer(work_report, citation.start, citation.end)
+    assert "hga-viewer-page" not in html and "hga-page-mark" not in html
