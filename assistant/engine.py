@@ -262,8 +262,8 @@ def _known_years(documents: tuple[Document, ...], chunks) -> frozenset[int]:
 
 
 def _years_by_doc(documents: tuple[Document, ...], chunks) -> dict[str, frozenset[int]]:
-    """Each document's years: its year of issue and the years its headings name."""
-    years: dict[str, set[int]] = {d.doc: ({d.year} if d.date else set()) for d in documents}
+    """Each document's years: its year of issue, the years it covers and the years its headings name."""
+    years: dict[str, set[int]] = {d.doc: ({d.year} if d.date else set()) | set(d.covers_years) for d in documents}
     for chunk in chunks:
         years.setdefault(chunk.doc, set()).update(int(y) for y in re.findall(r"(20\d{2})年", " ".join(chunk.section)))
     return {doc: frozenset(found) for doc, found in years.items()}

@@ -97,6 +97,14 @@ def aggregate_by_type(scores: Iterable[QuestionScore]) -> dict[str, Metrics]:
     return {kind: aggregate(group) for kind, group in sorted(groups.items())}
 
 
+def aggregate_by_document(scored: Iterable[tuple[str, QuestionScore]]) -> dict[str, Metrics]:
+    """Metrics per document, each question counted under the document of its first gold span."""
+    groups: dict[str, list[QuestionScore]] = {}
+    for doc, score in scored:
+        groups.setdefault(doc, []).append(score)
+    return {doc: aggregate(group) for doc, group in sorted(groups.items())}
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile with linear interpolation between closest ranks (numpy's default)."""
     if not values:

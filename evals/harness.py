@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from assistant.answer import Answer
 from assistant.corpus import load_corpus
 
-from evals.aggregate import Metrics, aggregate, aggregate_by_type
+from evals.aggregate import Metrics, aggregate, aggregate_by_document, aggregate_by_type
 from evals.dataset import DEFAULT_QUESTIONS, Question, evidence_spans, load_questions
 from evals.scoring import Expectation, QuestionScore, score_answer
 from evals.sources import AnswerSource
@@ -32,6 +32,8 @@ class EvalRun:
     outcomes: tuple[Outcome, ...]
     metrics: Metrics
     by_type: Mapping[str, Metrics] = field(default_factory=dict)
+    #: by the document of each question's first gold span ("（无）" for a question with none)
+    by_document: Mapping[str, Metrics] = field(default_factory=dict)
 
     @property
     def scores(self) -> tuple[QuestionScore, ...]:
@@ -89,4 +91,5 @@ def evaluate(
 def summarize(source: str, dataset: str, outcomes: Iterable[Outcome]) -> EvalRun:
     outcomes = tuple(outcomes)
     scores = [o.score for o in outcomes]
-    return EvalRun(source, dataset, outcomes, aggregate(scores), aggregate_by_type(scores))
+    documents = aggregate_by_document((o.expected.gold[0].doc if o.expected.gold else "（无）", o.score) for o in outcomes)
+    return EvalRun(source, dataset, outcomes, aggregate(scores), aggregate_by_type(scores), documents)

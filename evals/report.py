@@ -73,6 +73,15 @@ def run_table(run: EvalRun) -> str:
     return metrics_table([("**overall**", run.metrics), *run.by_type.items()], "type")
 
 
+def document_table(run: EvalRun) -> str:
+    """The headline metrics per document, when the questions are about more than one."""
+    if len(run.by_document) < 2:
+        return ""
+    names = ("answer_accuracy", "refusal_accuracy", "false_refusal_rate", "citation_precision", "citation_recall", "hit_at_5")
+    rows = [[doc, str(m.questions), *metrics_cells(m, names)] for doc, m in run.by_document.items()]
+    return markdown_table(["document", "n", *metrics_labels(names)], rows)
+
+
 def worst_failures(run: EvalRun, count: int) -> list[Outcome]:
     """Failed questions, wrong answers before citation and retrieval misses, most failed checks first."""
     failed = [o for o in run.outcomes if o.score.failures]
@@ -106,6 +115,8 @@ def render_markdown(
     parts += [f"- source: {run.source}", f"- dataset: {run.dataset} ({run.metrics.questions} questions)"]
     parts += [f"- {key}: {value}" for key, value in (meta or {}).items() if key != "created"]
     parts += ["", "## Headline", "", run_table(run), ""]
+    if document_table(run):
+        parts += ["## By document", "", document_table(run), ""]
     if run.metrics.wall_median_ms is not None:
         parts += [
             f"Wall clock per question: median {format_value(run.metrics.wall_median_ms, 'ms')} ms, "
@@ -126,6 +137,7 @@ def run_to_json(run: EvalRun, meta: Mapping[str, Any] | None = None) -> dict[str
         "dataset": run.dataset,
         "metrics": run.metrics.to_dict(),
         "by_type": {kind: m.to_dict() for kind, m in run.by_type.items()},
+        "by_document": {doc: m.to_dict() for doc, m in run.by_document.items()},
         "questions": [
             {
                 "id": o.expected.id,
@@ -156,6 +168,8 @@ def write_report(
 
 def console_summary(run: EvalRun, originals: Mapping[str, str], worst: int = 5) -> str:
     lines = [f"{run.source} on {run.dataset}: {run.metrics.questions} questions", "", run_table(run)]
+    if document_table(run):
+        lines += ["", document_table(run)]
     if run.metrics.wall_median_ms is not None:
         lines.append(
             f"\nwall clock: median {format_value(run.metrics.wall_median_ms, 'ms')} ms, "

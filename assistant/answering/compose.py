@@ -17,7 +17,9 @@ from ..retrieval.retriever import Hit
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _PERCENT_FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
-_AMOUNT_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人|万吨|万亩|公里|万户|万家)")
+_AMOUNT_FIGURE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人次|亿人次|万人|亿吨|万吨|万亩|万千瓦|千瓦|公里|万户|万家|万辆|万套|万平方米|天)"
+)
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,15 @@ def verify_numbers(body: str, unit: Unit) -> None:
 
 def difference(first: Claim, second: Claim, first_id: int, second_id: int, topic_terms: tuple[str, ...]) -> str:
     """"高于目标0.7个百分点（据[1][2]计算）": the difference of the two sides' figures of the same kind."""
-    a = _figure(first.unit.text, topic_terms)
-    b = _figure(second.unit.text, topic_terms)
-    if a is None or b is None or a[1] != b[1]:
+    pair = _matching_figures(_figures(first.unit.text, topic_terms), _figures(second.unit.text, topic_terms))
+    if pair is None:
         return ""
+    (a, unit), (b, _) = pair
     try:
-        delta = Decimal(a[0]) - Decimal(b[0])
+        delta = Decimal(a) - Decimal(b)
     except InvalidOperation:
         return ""
-    unit = "个百分点" if a[1] == "%" else a[1]
+    unit = "个百分点" if unit == "%" else unit
     first_name = first.label or "前者"
     second_name = second.label or "后者"
     if delta == 0:
@@ -116,18 +118,28 @@ def difference(first: Claim, second: Claim, first_id: int, second_id: int, topic
     return f"{first_name}比{second_name}{word}{amount}{unit}（据[{first_id}][{second_id}]计算）"
 
 
-def _figure(text: str, topic_terms: tuple[str, ...]) -> tuple[str, str] | None:
-    """The figure a unit gives for the topic: the first percentage (or amount) after a topic word."""
+def _figures(text: str, topic_terms: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The figures (value, unit) a unit gives, in order from its most specific topic word on ("城镇新增就业",
+    not the "城镇" of another figure), then those before it."""
     compact = re.sub(r"\s", "", text)
-    start = 0
-    positions = [compact.find(t) for t in topic_terms if t and compact.find(t) >= 0]
-    if positions:
-        start = min(positions)
-    for pattern in (_PERCENT_FIGURE, _AMOUNT_FIGURE):
-        match = pattern.search(compact, start) or pattern.search(compact)
-        if match:
-            return match.group(1), "%" if pattern is _PERCENT_FIGURE else match.group(2)
-    return None
+    found = sorted((-len(t), compact.find(t)) for t in topic_terms if t and compact.find(t) >= 0)
+    start = found[0][1] if found else 0
+    matches = sorted(
+        [(m.start(), m.group(1), "%") for m in _PERCENT_FIGURE.finditer(compact)]
+        + [(m.start(), m.group(1), m.group(2)) for m in _AMOUNT_FIGURE.finditer(compact)]
+    )
+    after = [(value, unit) for at, value, unit in matches if at >= start]
+    before = [(value, unit) for at, value, unit in matches if at < start]
+    return after + before
+
+
+def _matching_figures(a: list[tuple[str, str]], b: list[tuple[str, str]]):
+    """The earliest pair of figures of the same unit, one from each side."""
+    pairs = [(i + j, i, j) for i, x in enumerate(a) for j, y in enumerate(b) if x[1] == y[1]]
+    if not pairs:
+        return None
+    _, i, j = min(pairs)
+    return a[i], b[j]
 
 
 def _plain_decimal(value: Decimal) -> str:

@@ -14,7 +14,7 @@ from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
 from .select import overlaps, select_units
-from .understand import MAX_PARTS, Understanding, asks_comparison, understand
+from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
 HEDGE_PREFIX = "文档中没有与问题完全对应的表述，最相关的内容是："
 NOT_FOUND = "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。"
@@ -104,8 +104,8 @@ class Answerer:
             weights = self.weights_for(self._regions.docs(region))
             own = self._placed(understand(self._localized(parse_question(text, self._reference_year), region), weights, self._reference_year, False), region)
             for number, part in enumerate(own.parts):
-                # "…分别是多少？相差多少？": the difference is computed once, not asked of each region.
-                if number and asks_comparison(part.parsed.normalized):
+                # "…分别是多少？相差多少？", "谁快，快多少": the difference is computed once, not asked of each region.
+                if number and (asks_comparison(part.parsed.normalized) or not has_own_topic(part.topic, weights)):
                     continue
                 parts.append(replace(part, label=region + part.label))
         compare = question.intent == "compare" or asks_comparison(question.normalized)

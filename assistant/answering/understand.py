@@ -78,7 +78,7 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
         for piece in pieces[1:MAX_PARTS]:
             own = weights.topic(parse_question(piece, reference_year).variants)
             # "总量有多大", "比全国高多少" say nothing of what they are about: the first piece does.
-            text = piece if _has_own_topic(own, weights) else _with_subject(pieces[0], piece)
+            text = piece if has_own_topic(own, weights) else _with_subject(pieces[0], piece)
             rest.append(_sub(text, question, weights, reference_year, ""))
         return Understanding(question, topic, (first, *rest))
     return Understanding(question, topic, (whole,))
@@ -90,7 +90,7 @@ def _asked_pieces(text: str) -> list[str]:
     return pieces if len(pieces) >= 2 else []
 
 
-def _has_own_topic(topic: Topic, weights: TermWeights) -> bool:
+def has_own_topic(topic: Topic, weights: TermWeights) -> bool:
     """Whether a piece names a thing of its own that the documents write (not only "总量", "占比")."""
     for terms in topic.alternatives:
         strong = [t for t in terms if weights.weight(t) > 2.0]

@@ -41,6 +41,19 @@ def test_the_difference_of_two_rates_is_computed_and_labelled(corpus_chunks):
     assert said == "1-7月比目标高0.7个百分点（据[2][1]计算）"
 
 
+def test_the_difference_pairs_figures_of_the_same_unit_after_the_most_specific_topic_word(corpus_chunks):
+    # The target sentence lists many figures; the one for 城镇新增就业 is an amount, as is the actual's.
+    target = unit_with(corpus_chunks, "城镇新增就业70万人")
+    actual = unit_with(corpus_chunks, "城镇新增就业79.8万人")
+    said = difference(Claim(actual, "2024年"), Claim(target, "目标"), 2, 1, ("城镇", "城镇新增就业"))
+    assert said == "2024年比目标高9.8万人（据[2][1]计算）"
+    # An amount written before the rate on one side only: the rates are compared.
+    amounts_first = unit_with(corpus_chunks, "全省技术合同成交额、知识价值信用贷款累计备案金额分别为")
+    rate_only = unit_with(corpus_chunks, "技术合同成交额增长20.2%")
+    said = difference(Claim(amounts_first, "1-7月"), Claim(rate_only, "2024年"), 1, 2, ("技术合同成交额",))
+    assert said == "1-7月比2024年低10.21个百分点（据[1][2]计算）"
+
+
 def test_a_number_the_cited_span_does_not_hold_is_never_emitted(corpus_chunks):
     unit = unit_with(corpus_chunks, "粮食总产达615.6亿斤")
     verify_numbers("粮食总产达615.6亿斤", unit)

@@ -25,13 +25,13 @@ def test_fitting_is_deterministic_and_writes_a_loadable_model(real_assistant, tm
     first, second = (json.loads(p.read_text(encoding="utf-8")) for p in outputs)
     assert first == second
     assert first["unit"]["features"] == list(FEATURE_NAMES) and first["question"]["features"] == list(QUESTION_FEATURES)
-    assert first["cross_validation"]["grouped_by"] == "question"
+    assert first["cross_validation"]["grouped_by"].startswith("question")
     model = load_answer_model(outputs[0])
     assert 0 < model.thresholds.hedge <= model.thresholds.answer < 1
     assert any("cross-validated" in line for line in lines)
 
 
 def test_the_blind_test_set_is_never_a_tuning_set():
-    from evals.fit import TUNING_SETS
+    from evals.fit import MULTIDOC_TUNING_SETS, TUNING_SETS
 
-    assert all("test" not in path.name for path in TUNING_SETS)
+    assert all("test" not in path.name for path in (*TUNING_SETS, *MULTIDOC_TUNING_SETS))
