@@ -27,8 +27,8 @@ _INTENT_PATTERNS = {
     "list": re.compile(
         r"哪些|哪几|有什么|有啥|包括|列举|几项|都有|措施|举措|任务是|内容|哪[二三四五六七八九十两\d]+|(?<![一二三四五六七八九十两\d])[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两]个[一二三四五六七八九十][”\"]"
     ),
-    "date": re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[日号]|什么时间|哪个月"),
-    "entity": re.compile(r"谁|哪个部门|哪位|哪家|什么部门|哪个单位|哪些单位|主持|出席|名称|叫什么|哪个城市|哪个地方|哪里|在哪"),
+    "date": re.compile(r"哪天|哪一天|同一天|什么时候|何时|日期|几月几[日号]|什么时间|哪个月"),
+    "entity": re.compile(r"谁|哪个部门|哪位|哪家|什么部门|哪个单位|哪些单位|主持|出席|名称|叫什么|哪个城市|哪个地方|哪里|在哪(?![些几])|什么会|哪次会|哪次人代会"),
     "figure": re.compile(r"目标(?:是|为|？|\?|$)|指标|多少|几[个家项万亿条次%]|几成|比例|占比|增速|增幅|增长|下降|规模|总额|总量|数量|金额|百分|排名|第几|多大|多高|多长|多快|率"),
 }
 
@@ -105,7 +105,7 @@ def parse_question(text: str, reference_year: int) -> ParsedQuestion:
         variants=term_variants(normalized),
         phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
         about_document=bool(_DOCUMENT_FIELD.search(normalized))
-        or (intent in ("date", "entity", "list") and bool(_DOCUMENT_ITSELF.search(normalized))),
+        or (intent in ("date", "entity", "list", "compare") and bool(_DOCUMENT_ITSELF.search(normalized))),
         intent=intent,
         scope=detect_scope(normalized),
         expects=expectation(normalized, intent),

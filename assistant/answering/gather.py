@@ -36,6 +36,7 @@ MAX_DENSE_QUERY_CHARS = 160
 #: Header blocks come from the documents of this many top passages (all documents, up to a bound,
 #: when the question is about a document itself).
 HEADER_DOCS = 3
+_CONTENT_INTENTS = ("list", "policy", "figure")
 MAX_HEADER_DOCS = 40
 
 
@@ -118,6 +119,9 @@ class Gatherer:
             for position, chunk in self._headers.get_all(docs, parsed.about_document, part.docs)
             if chunk.id not in present
         ]
+        # A document's title block answers questions about the document, never a list or a figure.
+        title_blocks = not parsed.about_document and parsed.intent in _CONTENT_INTENTS
+        split = [hit for hit in split if not (title_blocks and hit.chunk.section[1:2] == (PREAMBLE,))]
         units: list[tuple[Unit, Hit, int]] = []
         rows = []
         for rank, hit in enumerate(split):

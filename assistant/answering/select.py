@@ -81,6 +81,9 @@ def _list_units(
             if units and (len(units) >= 2 or units[0] is enumerating):
                 return units[:MAX_ITEMS]
     first = best.unit
+    announced = _announced_list(first, units_of, section_chunks)
+    if announced:
+        return announced
     if first.level == "clause" and first.text.count("、") < 2:
         first = part_of(first, units_of)
     subsection = _subsection_sentences(first, units_of, section_chunks, weights, topic, question_text)
@@ -197,6 +200,30 @@ def _parent(unit: Unit) -> tuple[str, ...]:
 
 
 
+
+
+def _announced_list(first: Unit, units_of, section_chunks) -> list[Unit]:
+    """"…还存在不少问题，主要表现在：甲；乙；丙。": a unit that announces a list with a colon is answered with
+    the whole sentence, followed into the next passages when the sentence runs on past its own."""
+    sentence = sentence_of(first)
+    colon = sentence.text.find("：")
+    if colon < 0 or first.start - sentence.start > colon or len(sentence.text) - colon < 8:
+        return []
+    units = [sentence]
+    total = len(sentence.text)
+    if sentence.text.rstrip()[-1:] not in "。！？":
+        passages = section_chunks(first.chunk.doc, first.chunk.section)
+        at = next((i for i, c in enumerate(passages) if c.id == first.chunk.id), None)
+        for passage in passages[at + 1 : at + 4] if at is not None else ():
+            sentences = [u for u in units_of(passage) if u.level == "sentence"]
+            if not sentences or total >= MAX_LIST_CHARS:
+                break
+            following = min(sentences, key=lambda u: u.start)
+            units.append(following)
+            total += len(following.text)
+            if following.text.rstrip()[-1:] in "。！？":
+                break
+    return units
 
 
 def part_of(unit: Unit, units_of) -> Unit:
