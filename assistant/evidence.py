@@ -122,6 +122,19 @@ def _spans(text: str, start: int, end: int, stops: str) -> list[tuple[int, int]]
 
 
 _REVIEW = re.compile(r"回顾|过去一年")
+_WORK_REPORT = re.compile(r"工作报告")
+_FIRST_PART = re.compile(r"^一、")
+_LATER_PART = re.compile(r"^[二三四五六七八九十]{1,2}、")
+
+
+def _report_part(chunk) -> str:
+    """"review" or "plan" for a part of a government work report whose heading names no year: such a
+    report opens with its review of the past year ("一、…") and then sets out its tasks ("二、…"); "" else."""
+    if len(chunk.section) < 2 or not _WORK_REPORT.search(chunk.section[0]) or section_year(chunk.section[1]):
+        return ""
+    if _FIRST_PART.match(chunk.section[1]):
+        return "review"
+    return "plan" if _LATER_PART.match(chunk.section[1]) else ""
 
 
 def unit_scope(unit: Unit) -> UnitScope:
@@ -137,7 +150,8 @@ def unit_scope(unit: Unit) -> UnitScope:
         periods = frozenset(p for p in detect_scope(chunk.context).periods if _RANGE_PERIOD.search(p))
         inherited = bool(periods)
         years = years or detect_scope(chunk.context).years
-    plan = section_is_plan(headings) and not re.search(r"20\d{2}年是|过去一年", unit.sentence)
+    part = _report_part(chunk)
+    plan = (section_is_plan(headings) or part == "plan") and not re.search(r"20\d{2}年是|过去一年", unit.sentence)
     inferred = False
     if not years:
         year = section_year(headings)
@@ -145,7 +159,7 @@ def unit_scope(unit: Unit) -> UnitScope:
             years = frozenset({year})
         else:
             year = section_year(chunk.section[0])
-            if year and _REVIEW.search(headings):
+            if year and (_REVIEW.search(headings) or part == "review"):
                 year -= 1  # a report's review ("过去一年工作回顾") speaks of the year before its own
             years, inferred = (frozenset({year}), True) if year else (frozenset(), False)
     return UnitScope(

@@ -17,7 +17,11 @@ from assistant.scope import detect_scope
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NEWDOCS = PROJECT_ROOT.parent / "shared" / "newdocs"
-REPORTS = ("2025-guangdong-government-work-report.txt", "2025-gansu-government-work-report.txt")
+REPORTS = (
+    "2025-guangdong-government-work-report.txt",
+    "2025-gansu-government-work-report.txt",
+    "2025-fujian-government-work-report.txt",  # its parts' headings name no year
+)
 
 
 def _document(doc: str, region: str) -> Document:
@@ -98,3 +102,17 @@ def test_a_region_without_a_document_is_refused_naming_what_the_corpus_covers(re
 def test_a_plain_text_reports_review_answers_for_the_year_before_its_own(regional_assistant):
     answer = regional_assistant.ask("甘肃2024年外贸进出口额是多少？")
     assert not answer.refused and "615.4亿元" in answer.answer, answer.answer
+
+
+def test_a_comparison_of_two_regions_states_the_difference_of_their_own_figures(regional_assistant):
+    answer = regional_assistant.ask("广东和湖南今年GDP增长目标分别定的多少？哪个高？")
+    assert "5%左右" in answer.answer and "5.5%左右" in answer.answer, answer.answer
+    assert "广东比湖南低0.5个百分点（据[1][2]计算）" in answer.answer, answer.answer
+
+
+def test_a_work_reports_first_part_reviews_the_year_before_and_its_later_parts_plan(regional_assistant):
+    # 福建: "一、牢记殷殷嘱托，…取得新成效" reviews 2024, "二、牢记历史使命，…" sets out 2025's tasks.
+    answer = regional_assistant.ask("福建去年新创成的国家5A级旅游景区是哪两个？")
+    assert not answer.refused and "冠豸山" in answer.answer, answer.answer
+    answer = regional_assistant.ask("福建设区市空气优良天数比例去年是多少？今年目标要求多少以上？")
+    assert "98.3%" in answer.answer and "98%以上" in answer.answer, answer.answer

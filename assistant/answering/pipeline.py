@@ -142,6 +142,7 @@ class Answerer:
             show = nearest is not None and decision.reason != NOT_FOUND and not decision.reason.startswith("文档中未找到")
             return refusal(decision.reason, nearest if show else None, self._retrieved(trace, [nearest] if nearest else []))
         claims: list[Claim] = []
+        firsts: list[int] = []  # the index of each answered part's first claim: a comparison's sides
         for part_evidence, decision in answered:
             units = select_units(
                 part_evidence, self.gatherer.units, self.gatherer.section_chunks, self.weights_for(part_evidence.part.docs),
@@ -156,11 +157,14 @@ class Answerer:
                     c.unit for c in part_evidence.candidates[:12]
                     if c.probability >= floor and not any(overlaps(c.unit, claim.unit) for claim in claims)
                 ][:1]
+            if fresh:
+                firsts.append(len(claims))
             claims.extend(Claim(unit, label) for unit in fresh)
         extra = ""
-        if understanding.compare and len(claims) >= 2 and len(answered) == len(evidence):
+        if understanding.compare and len(firsts) >= 2 and len(answered) == len(evidence):
             terms = tuple(t for alternative in understanding.topic.alternatives for t in alternative)
-            extra = difference(claims[0], claims[1], 1, 2, terms)
+            a, b = firsts[0], firsts[1]
+            extra = difference(claims[a], claims[b], a + 1, b + 1, terms)
         missing = [e.part.label or "部分问题" for e, d in zip(evidence, decisions) if d.verdict == REFUSE]
         suffix = f"文档中没有{'、'.join(missing)}的对应数据。" if missing and len(evidence) > 1 else ""
         hedged = all(d.verdict == HEDGE for _, d in answered)
