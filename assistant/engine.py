@@ -135,9 +135,10 @@ class Assistant:
         except KeyError:
             raise KeyError(f"no document {doc!r} in the corpus") from None
 
-    def ask(self, question: str, history: Sequence[object] | None = None) -> Answer:
+    def ask(self, question: str, history: Sequence[object] | None = None, documents: Sequence[str] | None = None) -> Answer:
         """The answer to `question`; `history` is the conversation's earlier questions, oldest first
-        (strings, chat messages or (question, answer) pairs). Never raises on bad input: a question or
+        (strings, chat messages or (question, answer) pairs); `documents`, when given, the corpus documents
+        (`doc` paths) the answer may come from. Never raises on bad input: a question or
         history that cannot be used gets a refused answer saying what is wrong."""
         started = time.perf_counter()
         settings = self.settings
@@ -145,13 +146,16 @@ class Assistant:
         if problem is None:
             checked = validate_history(history, settings.max_history_items, settings.max_question_chars)
             problem = checked.problem
+        if problem is None and documents is not None:
+            problem = self._documents_problem(documents)
         if problem is not None:
             return Answer(question=printable(question), answer=problem, refused=True, timings_ms=Timings(total=_ms(started)))
         resolved = self._resolve(question, checked.questions)
         parsed = parse_question(resolved, self._reference_year)
+        within = frozenset(documents) if documents is not None else None
         with self._lock:
             parsed_at = time.perf_counter()
-            draft, trace = self._answerer.answer(parsed)
+            draft, trace = self._answerer.answer(parsed, within)
             finished = time.perf_counter()
         retrieved_at = parsed_at + trace.gather_ms / 1000
         answer = self._to_answer(
@@ -172,6 +176,18 @@ class Assistant:
         if self.reference_year_note and self._reads_relative_year(resolved):
             answer = replace(answer, answer=self.reference_year_note + answer.answer)
         return answer
+
+    def _documents_problem(self, documents: object) -> str | None:
+        """Why a restriction to some documents cannot be used (not a list of the corpus's documents)."""
+        if isinstance(documents, (str, bytes)) or not isinstance(documents, (list, tuple, set, frozenset)):
+            return "限定的文件须是文件列表（corpus/ 中的相对路径）。"
+        if not documents:
+            return "没有选择文件：请至少选择一份文件，或取消限定。"
+        unknown = [d for d in documents if not isinstance(d, str) or d not in self._by_doc]
+        if unknown:
+            shown = "、".join(printable(str(d))[:60] for d in unknown[:3])
+            return f"文档库中没有这些文件：{shown}。"
+        return None
 
     def _reads_relative_year(self, question: str) -> bool:
         """Whether the question's reading depends on which year is "this year" (今年, 去年…)."""

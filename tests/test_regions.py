@@ -116,3 +116,15 @@ def test_a_work_reports_first_part_reviews_the_year_before_and_its_later_parts_p
     assert not answer.refused and "冠豸山" in answer.answer, answer.answer
     answer = regional_assistant.ask("福建设区市空气优良天数比例去年是多少？今年目标要求多少以上？")
     assert "98.3%" in answer.answer and "98%以上" in answer.answer, answer.answer
+
+
+def test_a_conversation_restricted_to_chosen_documents_is_answered_from_them_only(regional_assistant):
+    chosen = [REPORTS[0]]
+    answer = regional_assistant.ask("今年GDP增长目标是多少？", documents=chosen)
+    assert "5%左右" in answer.answer and _cited_docs(answer) == {REPORTS[0]}, answer.answer
+    # A region no chosen document speaks for is not answered from another region's documents.
+    answer = regional_assistant.ask("甘肃2024年外贸进出口额是多少？", documents=chosen)
+    assert answer.refused and not answer.citations, answer.answer
+    for bad, says in ((["nope.txt"], "没有这些文件"), ([], "至少选择"), ("x.txt", "文件列表")):
+        refused = regional_assistant.ask("今年GDP增长目标是多少？", documents=bad)
+        assert refused.refused and says in refused.answer, refused.answer

@@ -53,9 +53,10 @@ class Answerer:
         self.model = model or load_answer_model()
         self.gatherer = Gatherer(retriever, weights, self.model)
 
-    def trace(self, question: ParsedQuestion, implied: bool = True) -> Trace:
+    def trace(self, question: ParsedQuestion, implied: bool = True, within: frozenset[str] | None = None) -> Trace:
+        """Each stage's output for a question; `within`: the only documents it may be answered from."""
         started = time.perf_counter()
-        understanding = self._understand(question, implied)
+        understanding = self._within(self._understand(question, implied), within)
         evidence = tuple(self.gatherer.gather(part, self.weights_for(part.docs)) for part in understanding.parts)
         gathered = time.perf_counter()
         covered = frozenset(self._regions.covered)
@@ -64,7 +65,7 @@ class Answerer:
         )
         if understanding.implicit and any(d.verdict != ANSWER for d in decisions):
             # An implied side is missing: the question as asked, in one part.
-            again = self.trace(question, implied=False)
+            again = self.trace(question, implied=False, within=within)
             return replace(again, gather_ms=again.gather_ms + (gathered - started) * 1000)
         return Trace(understanding, evidence, decisions, (gathered - started) * 1000)
 
@@ -112,6 +113,17 @@ class Answerer:
         topic = self._weights.topic(question.variants)
         return Understanding(question, topic, tuple(parts), compare=compare and len(parts) == len(named[:MAX_PARTS]))
 
+    def _within(self, understanding: Understanding, within: frozenset[str] | None) -> Understanding:
+        """The sub-questions searched only among chosen documents: those of the region a question names
+        (none, when no chosen document speaks for it), or all chosen ones when it names none."""
+        if within is None:
+            return understanding
+        named = bool(self._regions.named(understanding.question.normalized))
+        parts = tuple(
+            replace(p, docs=(p.docs & within) if named and p.docs is not None else within) for p in understanding.parts
+        )
+        return replace(understanding, parts=parts)
+
     def _localized(self, question: ParsedQuestion, region: str) -> ParsedQuestion:
         return replace(question, scope=self._regions.localize(question.scope, region))
 
@@ -122,8 +134,8 @@ class Answerer:
         )
         return replace(understanding, parts=parts)
 
-    def answer(self, question: ParsedQuestion) -> tuple[Draft, Trace]:
-        trace = self.trace(question)
+    def answer(self, question: ParsedQuestion, within: frozenset[str] | None = None) -> tuple[Draft, Trace]:
+        trace = self.trace(question, within=within)
         try:
             return self._compose(trace), trace
         except UnverifiedNumber:

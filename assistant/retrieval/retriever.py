@@ -52,13 +52,15 @@ class Retriever:
 
     def prepare(self, docs: frozenset[str]) -> None:
         """Build now what searching only these documents needs (their own BM25 statistics)."""
-        if docs not in self._lexical_within and self._lexical is not None:
+        if docs not in self._lexical_within and self._lexical is not None and self.positions(docs).size:
             self._lexical_within[docs] = self._lexical.subset(self.positions(docs).tolist())
 
     def scores(self, lexical_query: str, dense_query: str, docs: frozenset[str] | None = None) -> np.ndarray:
         """A fused relevance score for every passage; only the passages of `docs` (when given) are ranked,
         as if they were the whole index (BM25 with their own term statistics), and the others score 0."""
         within = self.positions(docs) if docs is not None else None
+        if within is not None and not within.size:
+            return np.zeros(len(self.chunks), dtype=np.float32)
         score_lists = []
         if self.mode in ("hybrid", "lexical"):
             if within is None:
