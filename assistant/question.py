@@ -77,6 +77,8 @@ _DOCUMENT_ITSELF = re.compile(
 
 
 #: Fields only a document's own header or closing block holds.
+#: How a question names the report it asks about ("国务院政府工作报告里提出的…", "这份工作报告中…").
+_NAMES_DOCUMENT = re.compile(r"(?:国务院|全国)?(?:的)?(?:这份|该|本)?(?:政府)?工作报告(?:里|中|上)?(?:提出|提到|说|讲|明确)?的?")
 _DOCUMENT_FIELD = re.compile(r"联系人|联系电话|邮箱|报送|抄送|印发给|发给哪|栏目")
 
 
@@ -97,15 +99,19 @@ class ParsedQuestion:
 def parse_question(text: str, reference_year: int) -> ParsedQuestion:
     normalized = normalize_question(text, reference_year)
     intent = detect_intent(normalized)
+    about_document = bool(_DOCUMENT_FIELD.search(normalized)) or (
+        intent in ("date", "entity", "list", "compare") and bool(_DOCUMENT_ITSELF.search(normalized))
+    )
+    # "国务院政府工作报告提出的就业目标": the words that name the document are not what is asked about.
+    topical = normalized if about_document else _NAMES_DOCUMENT.sub(" ", normalized)
     return ParsedQuestion(
         original=text,
         normalized=normalized,
         search_text=expand_abbreviations(normalized),
         canonical=canonical_terms(normalized),
-        variants=term_variants(normalized),
+        variants=term_variants(topical),
         phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
-        about_document=bool(_DOCUMENT_FIELD.search(normalized))
-        or (intent in ("date", "entity", "list", "compare") and bool(_DOCUMENT_ITSELF.search(normalized))),
+        about_document=about_document,
         intent=intent,
         scope=detect_scope(normalized),
         expects=expectation(normalized, intent),

@@ -19,7 +19,8 @@ from .scope import Scope
 
 NATIONAL = "全国"
 #: A question about the whole country names it first ("全国GDP增长目标"); "高于全国" is only a yardstick.
-_NATIONAL_QUESTION = re.compile(r"^(?:请问)?(?:全国|中国)")
+_NATIONAL_REPORT = re.compile(r"国务院(?:的)?(?:政府)?工作报告|全国(?:的)?政府工作报告|国务院总理")
+_NATIONAL_QUESTION = re.compile(r"^(?:请问)?(?:全国|中国)|" + _NATIONAL_REPORT.pattern)
 #: What may follow a region's name in a question ("广东省", "重庆市", "广西壮族自治区").
 _REGION_SUFFIX = r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)?"
 _JOINER = r"(?:和|与|及|跟|同|、|以及)"
@@ -91,17 +92,27 @@ class Regions:
             return (NATIONAL,)
         return named
 
-    def docs(self, region: str) -> frozenset[str] | None:
+    def docs(self, region: str, question: str = "") -> frozenset[str] | None:
         """The documents a question about `region` is answered from; None when that is every document.
 
         A question that opens with the country ("全国…") may still be about an event the home region's
-        documents report ("全国…现场会在…召开"): it is answered from the national and the home documents."""
+        documents report ("全国…现场会在…召开"): it is answered from the national and the home documents,
+        unless it names the national report itself."""
         if not self.several:
             return None
         docs = self.docs_by_region.get(region, frozenset()) | self.unplaced
-        if region == NATIONAL:
+        if region == NATIONAL and not _NATIONAL_REPORT.search(question):
             docs |= self.docs_by_region.get(self.home, frozenset())
         return docs
+
+    def searched_sets(self) -> tuple[frozenset[str], ...]:
+        """Every set of documents a question may be answered from (to prepare each one's statistics)."""
+        if not self.several:
+            return ()
+        sets = {self.docs(region) for region in self.docs_by_region}
+        if NATIONAL in self.docs_by_region:
+            sets.add(self.docs_by_region[NATIONAL] | self.unplaced)
+        return tuple(sorted((s for s in sets if s), key=sorted))
 
     def localize(self, scope: Scope, region: str) -> Scope:
         """A scope as read inside the region's own documents: the region named is "the province itself"

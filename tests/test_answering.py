@@ -238,7 +238,6 @@ def test_two_places_are_answered_side_by_side(ask):
     assert len(answer.citations) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="known gap of the fitted stages: 2024 PM2.5 is answered, with a caveat-free 2025 target; the question model weighs a year conflict too little")
 def test_a_precise_identifier_the_documents_lack_is_refused(ask):
     assert ask("去年全省PM2.5平均浓度是多少？").refused
     answer = ask("今年PM2.5浓度要降到多少？")

@@ -128,3 +128,10 @@ def test_a_conversation_restricted_to_chosen_documents_is_answered_from_them_onl
     for bad, says in ((["nope.txt"], "没有这些文件"), ([], "至少选择"), ("x.txt", "文件列表")):
         refused = regional_assistant.ask("今年GDP增长目标是多少？", documents=bad)
         assert refused.refused and says in refused.answer, refused.answer
+
+
+def test_the_national_report_is_searched_alone_when_a_question_names_it():
+    regions = Regions.of([_document("a", "湖南"), _document("b", "广东"), _document("n", NATIONAL)])
+    assert regions.named("国务院政府工作报告提出的就业目标是多少") == (NATIONAL,)
+    assert regions.docs(NATIONAL, "国务院政府工作报告提出的就业目标是多少") == frozenset({"n"})
+    assert frozenset({"n"}) in regions.searched_sets() and frozenset({"n", "a"}) in regions.searched_sets()

@@ -46,6 +46,8 @@ class Decision:
     verdict: str  # ANSWER, HEDGE or REFUSE
     probability: float
     reason: str = ""  # for a refusal: what the documents lack, in Chinese
+    #: the refusal's nearest passage would be another region's (the region asked about has no document)
+    other_region: bool = False
 
 
 def question_features(evidence: PartEvidence, weights: TermWeights, known_years: frozenset[int]) -> list[float]:
@@ -127,7 +129,7 @@ def decide(
         return Decision(REFUSE, 0.0, "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。")
     conflict = explicit_conflict(evidence, regions)
     if conflict:
-        return Decision(REFUSE, 0.0, conflict)
+        return Decision(REFUSE, 0.0, conflict, other_region=conflict == region_not_covered(evidence, regions))
     row = np.asarray([question_features(evidence, weights, known_years)])
     probability = float(model.question.probabilities(row)[0])
     thresholds = model.thresholds
@@ -145,12 +147,8 @@ _MONTH_ONLY = re.compile(r"\d{1,2}月")
 _PERCENT = re.compile(r"%|％|百分点|倍|翻番|\d成")
 
 
-def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
-    """A scope conflict no evidence can overcome, said in Chinese; "" when there is none.
-
-    A region no document speaks for; a precise identifier (PM2.5, 5G, ⑤) the best evidence lacks; a
-    single month when no retrieved sentence names it (the documents give months to date).
-    """
+def region_not_covered(evidence: PartEvidence, regions: frozenset[str]) -> str:
+    """"文档中没有江西的相关内容（现有文档涉及：…）。" for a region no document speaks for; "" otherwise."""
     parsed = evidence.part.parsed
     covered = "、".join(sorted(regions)) or "无"
     asked = [(p, p) for p in sorted(parsed.scope.provinces)]
@@ -162,6 +160,19 @@ def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
     for region, phrase in asked:
         if regions and not any(r.startswith(region) for r in regions) and phrase not in nearby:
             return f"文档中没有{region}的相关内容（现有文档涉及：{covered}）。"
+    return ""
+
+
+def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
+    """A scope conflict no evidence can overcome, said in Chinese; "" when there is none.
+
+    A region no document speaks for; a precise identifier (PM2.5, 5G, ⑤) the best evidence lacks; a
+    single month when no retrieved sentence names it (the documents give months to date).
+    """
+    parsed = evidence.part.parsed
+    missing_region = region_not_covered(evidence, regions)
+    if missing_region:
+        return missing_region
     best = evidence.best
     if best is not None and _LATIN_CODE.search(parsed.normalized) and best.features[_F["missing_code"]]:
         return "文档中没有与问题所指的具体项目对应的内容。"

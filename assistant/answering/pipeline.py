@@ -85,11 +85,9 @@ class Answerer:
 
     def prepare(self) -> None:
         """Build each region's own search statistics now, not on its first question."""
-        for region in self._regions.covered:
-            docs = self._regions.docs(region)
-            if docs is not None:
-                self.gatherer.prepare_within(docs)
-                self.weights_for(docs)
+        for docs in self._regions.searched_sets():
+            self.gatherer.prepare_within(docs)
+            self.weights_for(docs)
 
     def _understand(self, question: ParsedQuestion, implied: bool) -> Understanding:
         """The sub-questions, each placed in the region it is about: the one the question names, each of
@@ -97,13 +95,16 @@ class Answerer:
         named = self._regions.named(question.normalized)
         if len(named) < 2:
             region = named[0] if named else self._regions.home
-            weights = self.weights_for(self._regions.docs(region))
-            return self._placed(understand(self._localized(question, region), weights, self._reference_year, implied), region)
+            docs = self._regions.docs(region, question.normalized)
+            weights = self.weights_for(docs)
+            return self._placed(understand(self._localized(question, region), weights, self._reference_year, implied), region, docs)
         parts = []
         for region in named[:MAX_PARTS]:
             text = self._regions.without_others(question.normalized, region, named)
-            weights = self.weights_for(self._regions.docs(region))
-            own = self._placed(understand(self._localized(parse_question(text, self._reference_year), region), weights, self._reference_year, False), region)
+            docs = self._regions.docs(region, text)
+            weights = self.weights_for(docs)
+            understood = understand(self._localized(parse_question(text, self._reference_year), region), weights, self._reference_year, False)
+            own = self._placed(understood, region, docs)
             for number, part in enumerate(own.parts):
                 # "…分别是多少？相差多少？", "谁快，快多少": the difference is computed once, not asked of each region.
                 if number and (asks_comparison(part.parsed.normalized) or not has_own_topic(part.topic, weights)):
@@ -127,11 +128,8 @@ class Answerer:
     def _localized(self, question: ParsedQuestion, region: str) -> ParsedQuestion:
         return replace(question, scope=self._regions.localize(question.scope, region))
 
-    def _placed(self, understanding: Understanding, region: str) -> Understanding:
-        docs = self._regions.docs(region)
-        parts = tuple(
-            replace(part, parsed=self._localized(part.parsed, region), docs=docs) for part in understanding.parts
-        )
+    def _placed(self, understanding: Understanding, region: str, docs: frozenset[str] | None) -> Understanding:
+        parts = tuple(replace(part, parsed=self._localized(part.parsed, region), docs=docs) for part in understanding.parts)
         return replace(understanding, parts=parts)
 
     def answer(self, question: ParsedQuestion, within: frozenset[str] | None = None) -> tuple[Draft, Trace]:
@@ -151,7 +149,8 @@ class Answerer:
         if not answered:
             first, decision = evidence[0], decisions[0]
             nearest = _nearest(first)
-            show = nearest is not None and decision.reason != NOT_FOUND and not decision.reason.startswith("文档中未找到")
+            # Another region's passage is no "nearest thing" to a region the corpus does not cover.
+            show = nearest is not None and not decision.other_region and not decision.reason.startswith("文档中未找到")
             return refusal(decision.reason, nearest if show else None, self._retrieved(trace, [nearest] if nearest else []))
         claims: list[Claim] = []
         firsts: list[int] = []  # the index of each answered part's first claim: a comparison's sides
@@ -209,7 +208,7 @@ def _nearest(evidence: PartEvidence):
         return None
     asked = evidence.part.parsed.scope
     if asked.periods:
-        for candidate in evidence.candidates[:10]:
+        for candidate in evidence.candidates[:30]:
             if candidate.unit.scope.periods and not candidate.unit.scope.plan:
                 return candidate.unit
     return evidence.best.unit
