@@ -58,6 +58,11 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r'^The input value that is provided in the "([^"]*)" \S+ component\.\s*(.*)$', "$1：$2"),
     (r'^The output value that appears in the "([^"]*)" \S+ component\.$', "$1：JSON 对象，各字段的类型和含义见上。"),
     (r"^Copied .* Docs!$", "已复制"),
+    # The endpoint's call statistics, once it has been called.
+    (r"^(\d+) requests \((\d+)% successful, p50: (\d+) ms\)$", "已调用 $1 次（成功 $2%，p50：$3 毫秒）"),
+    (r"^(\d+) requests \((\d+)% successful, p50: ([\d.]+) s\)$", "已调用 $1 次（成功 $2%，p50：$3 秒）"),
+    (r"^(\d+) ms$", "$1 毫秒"),
+    (r"^([\d.]+) s$", "$1 秒"),
 )
 ATTRIBUTES: dict[str, str] = {"Open copy menu": "打开复制菜单", "Close copy menu": "关闭复制菜单"}
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from urllib.parse import quote, unquote
 
 from assistant.corpus import Document
-from assistant.regions import short_name
+from assistant.regions import NATIONAL, short_name
 
 DOC_PREFIX = "#doc="
 #: The group of documents whose region neither the manifest nor their text names.
@@ -40,7 +40,8 @@ class Group:
 
 
 def group_documents(documents: Iterable[Document]) -> list[Group]:
-    """Regions with most documents first (a tie by name), 未注明地区 last; kinds likewise; newest first."""
+    """Regions with most documents first (全国 first among a tie, then by name), 未注明地区 last; kinds
+    likewise; newest first."""
     by_region: dict[str, list[Document]] = defaultdict(list)
     names: dict[str, str] = {}
     for document in documents:
@@ -58,7 +59,7 @@ def group_documents(documents: Iterable[Document]) -> list[Group]:
             for label, docs in sorted(by_kind.items(), key=lambda item: (-len(item[1]), item[0]))
         )
         groups.append(Group(names.get(key, NO_REGION) if key else NO_REGION, kinds))
-    return sorted(groups, key=lambda g: (g.region == NO_REGION, -g.count, g.region))
+    return sorted(groups, key=lambda g: (g.region == NO_REGION, -g.count, g.region != NATIONAL, g.region))
 
 
 def document_key(doc: str) -> str:
@@ -110,16 +111,24 @@ def render_panel(documents: Iterable[Document]) -> str:
     groups = group_documents(documents)
     parts: list[str] = []
     for group in groups:
-        kinds = "".join(
-            f'<details class="hga-kind" open><summary><span class="hga-group-name">{escape(label)}</span>'
-            f'<span class="hga-count" data-total="{len(members)}">{len(members)}</span></summary>'
-            f'<ul>{"".join(_document_item(d, group.region) for d in members)}</ul></details>'
-            for label, members in group.kinds
-        )
+        # A region of one kind only (most of them) names its kind in its own heading: no level of one group.
+        single = len(group.kinds) == 1
+        if single:
+            label, members = group.kinds[0]
+            kinds = f'<ul>{"".join(_document_item(d, group.region) for d in members)}</ul>'
+            tag = f'<span class="hga-kind-tag">{escape(label)}</span>'
+        else:
+            kinds = "".join(
+                f'<details class="hga-kind" open><summary><span class="hga-group-name">{escape(label)}</span>'
+                f'<span class="hga-count" data-total="{len(members)}">{len(members)}</span></summary>'
+                f'<ul>{"".join(_document_item(d, group.region) for d in members)}</ul></details>'
+                for label, members in group.kinds
+            )
+            tag = ""
         parts.append(
             f'<details class="hga-region" open data-region="{escape(group.region, quote=True)}">'
             f'<summary><span class="hga-group-name">{escape(group.region)}</span>'
-            f'<span class="hga-count" data-total="{group.count}">{group.count}</span>'
+            f'<span class="hga-count" data-total="{group.count}">{group.count}</span>{tag}'
             f'<button type="button" class="hga-pick-group" title="选择本组全部文件">全选</button></summary>'
             f"{kinds}</details>"
         )
@@ -186,6 +195,7 @@ button.hga-pick-group { margin-left: auto; border: 1px solid #e2e8f0; background
   padding: 0 8px; font-size: .72rem; font-weight: 400; cursor: pointer; }
 button.hga-pick-group:hover { border-color: #b91c1c; color: #991b1b; }
 .hga-panel ul { list-style: none; margin: 0 0 4px 14px; padding: 0; }
+.hga-kind-tag { color: #64748b; font-size: .75rem; font-weight: 400; }
 li.hga-panel-doc { display: flex; align-items: flex-start; gap: 6px; padding: 3px 4px; border-radius: 5px; }
 li.hga-panel-doc:hover { background: #fef2f2; }
 li.hga-panel-doc.hga-picked { background: #fff7ed; }

@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 from assistant.answer import Answer, Citation, RetrievedPassage
 from assistant.cleaning import clean_span
 from assistant.corpus import Document
+from assistant.regions import short_name
 from assistant.structure import SECTION_SEPARATOR
 from assistant.suggestions import Suggestions
 
@@ -334,7 +335,7 @@ def render_related(passage: RetrievedPassage, text: str, title: str) -> str:
 def render_header(documents: Iterable[Document]) -> str:
     """The title, and how many documents are in (the list itself is the side panel, see ui/panel.py)."""
     documents = tuple(documents)
-    regions = {d.region for d in documents if d.region}
+    regions = {short_name(d.region) for d in documents if d.region}
     where = f"，{len(regions)} 个地区" if len(regions) > 1 else ""
     return (
         '<div class="hga-header">'

@@ -420,7 +420,8 @@ def test_no_english_label_in_the_chat(any_page):
     assert len(clear) == 1, [b.inner_text() for b in clear]
 
 
-def test_api_page_is_in_chinese_with_typed_result(browser, server):
+def test_api_page_is_in_chinese_with_typed_result(browser, server, api):
+    api.predict("2024年全省粮食总产是多少？", api_name="/ask")  # the page then shows the endpoint's call statistics too
     context, page = open_page(browser, server, WIDE)
     try:
         page.get_by_text("通过 API 使用").click()

@@ -77,6 +77,9 @@ def test_panel_groups_documents_by_region_then_kind_with_counts(page):
     kinds = [k.inner_text() for k in hunan.locator("details.hga-kind > summary .hga-group-name").all()]
     assert sorted(kinds) == ["工作月报", "政府工作报告"], kinds
     assert hunan.locator("details.hga-kind > summary .hga-count").all_inner_texts() == ["1", "1"]
+    # A region of one kind names it in its heading, without a group of one under it.
+    guangdong = page.locator('#hga-panel details.hga-region[data-region="广东省"]')
+    assert guangdong.locator(".hga-kind-tag").inner_text() == "政府工作报告" and guangdong.locator("details.hga-kind").count() == 0
     assert len(visible_docs(page)) == 5
     # A group collapses (and opens again) from its heading.
     hunan.locator(":scope > summary .hga-group-name").click()
