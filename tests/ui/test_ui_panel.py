@@ -241,3 +241,23 @@ def test_api_info_documents_the_documents_parameter(server):
     assert documents["python_type"]["type"].startswith("list[str]") and "corpus/" in documents["python_type"]["description"]
     assert "documents" in info["description"]
 
+
+
+def test_readme_panel_screenshot(browser, server):  # noqa: F811
+    """README screenshot of the panel with a document chosen and an answer from it (refreshed when
+    UI_UPDATE_README_SCREENSHOT=1 or missing)."""
+    import os
+
+    from test_ui_browser import SCREENSHOTS
+
+    update = os.environ.get("UI_UPDATE_README_SCREENSHOT") == "1"
+    path = SCREENSHOTS / "readme-panel.png"
+    context, page = open_page(browser, server, {"width": 1400, "height": 900})
+    try:
+        page.locator("#hga-panel input.hga-panel-search").press_sequentially("政府工作报告")
+        pick(page, GUANGDONG)
+        ask(page, GDP)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(path if (update or not path.exists()) else SCREENSHOTS / f"latest-{path.name}"))
+    finally:
+        context.close()
