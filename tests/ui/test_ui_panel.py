@@ -261,3 +261,38 @@ def test_readme_panel_screenshot(browser, server):  # noqa: F811
         page.screenshot(path=str(path if (update or not path.exists()) else SCREENSHOTS / f"latest-{path.name}"))
     finally:
         context.close()
+
+
+@pytest.mark.skipif(not (NEWDOCS / "README.md").is_file(), reason="../shared/newdocs is not beside this checkout")
+def test_every_document_of_the_many_opens_in_the_viewer(tmp_path):
+    """All 33 documents (the seeds and every newdocs report, plain text without Markdown headings): the
+    panel lists each once, and each opens whole in the viewer with its paragraphs and headings."""
+    from html.parser import HTMLParser
+
+    from assistant.corpus import load_corpus
+    from ui.panel import render_panel
+    from ui.render import render_viewer
+
+    for path in (PROJECT_ROOT / "corpus").iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    for path in NEWDOCS.glob("*.txt"):
+        shutil.copy(path, tmp_path / path.name)
+    documents = load_corpus(tmp_path)
+    assert len(documents) == 2 + len(list(NEWDOCS.glob("*.txt")))
+    panel = render_panel(documents)
+    assert all(panel.count(f'data-doc="{d.doc}"') == 1 for d in documents)
+
+    class Count(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags: dict[str, int] = {}
+
+        def handle_starttag(self, tag, attrs):
+            self.tags[tag] = self.tags.get(tag, 0) + 1
+
+    for document in documents:
+        counted = Count()
+        counted.feed(render_viewer(document, 0, 0))
+        headings = sum(counted.tags.get(f"h{n}", 0) for n in range(3, 7))
+        assert counted.tags.get("p", 0) >= 10 and headings >= 1, (document.doc, counted.tags)
