@@ -10,7 +10,8 @@ import gradio as gr
 ASK_DESCRIPTION = (
     "依据已收录的文件回答一个问题，返回带出处的 JSON。"
     "question：问题（中文，不超过 2000 字）；history：同一对话中此前的问题（按时间先后的字符串数组），没有则为 null，"
-    "用于理解“那去年呢？”这类追问。返回：id、question、answer（带 [1] 等引用标记的回答）、refused（文件无法回答时为 true）、"
+    "用于理解“那去年呢？”这类追问；documents：只依据这些文件回答（文件路径的字符串数组，即 citations 中的 doc），"
+    "没有则为 null，依据全部文件。返回：id、question、answer（带 [1] 等引用标记的回答）、refused（文件无法回答时为 true）、"
     "citations（每处引用：文件、标题、章节、起止位置、原文）、retrieved（检索到的段落）、timings_ms（耗时，毫秒）。"
 )
 
@@ -23,10 +24,18 @@ QUESTION_SCHEMA: dict[str, Any] = {
     "description": "问题",
     "additional_description": "要问的问题，中文，不超过 2000 字",
 }
+# Gradio itself adds "| None" to a parameter whose default is None: the schemas say only the list.
 HISTORY_SCHEMA: dict[str, Any] = {
-    "oneOf": [{"type": "null"}, {"type": "array", "items": _STRING}],
+    "type": "array",
+    "items": _STRING,
     "description": "此前的问题",
     "additional_description": "同一对话中此前的问题，按时间先后；没有则为 null",
+}
+DOCUMENTS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": _STRING,
+    "description": "限定的文件",
+    "additional_description": "只依据这些文件回答：文件路径（相对于 corpus/，即 citations 中的 doc）的数组；没有则为 null，依据全部文件",
 }
 CITATION_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -76,7 +85,8 @@ ANSWER_SCHEMA: dict[str, Any] = {
 def document_ask_endpoint(demo: gr.Blocks, endpoint: Any) -> None:
     """Give the /ask endpoint's parameters and result their names and typed, described schemas."""
     function = next(f for f in demo.fns.values() if f.api_name == "ask")
-    for component, label, schema in zip(function.inputs, ("问题", "此前的问题"), (QUESTION_SCHEMA, HISTORY_SCHEMA)):
+    labels = ("问题", "此前的问题", "限定的文件")
+    for component, label, schema in zip(function.inputs, labels, (QUESTION_SCHEMA, HISTORY_SCHEMA, DOCUMENTS_SCHEMA)):
         component.label = label
         component._api_info = schema
     for component in function.outputs:

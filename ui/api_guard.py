@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any, Awaitable, Callable
 
-PARAMETERS = ("question", "history")
+PARAMETERS = ("question", "history", "documents")
 #: Gradio's routes for calling a named endpoint: ``call/v2`` takes named parameters, the rest ``{"data": [...]}``.
 _V2 = re.compile(r"/gradio_api/call/v2/ask/?$")
 _V1 = re.compile(r"/gradio_api/(?:call|run)/ask/?$")
@@ -27,7 +27,7 @@ def problem_v2(payload: Any) -> str | None:
         return f"请求体应为 JSON 对象。{USAGE}"
     unknown = sorted(set(payload) - set(PARAMETERS))
     if unknown:
-        return f"不认识的参数：{'、'.join(unknown)}；/ask 只接受 question 和 history。{USAGE}"
+        return f"不认识的参数：{'、'.join(unknown)}；/ask 只接受 question、history 和 documents。{USAGE}"
     if "question" not in payload:
         return f"缺少参数 question：请传入要问的问题（字符串）。{USAGE}"
     return None
@@ -35,9 +35,9 @@ def problem_v2(payload: Any) -> str | None:
 
 def problem_v1(payload: Any) -> str | None:
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-        return '请求体应为 {"data": [问题, 此前的问题或 null]}。'
-    if not 1 <= len(payload["data"]) <= 2:
-        return f'"data" 应有 1 到 2 项（问题、此前的问题），收到 {len(payload["data"])} 项。'
+        return '请求体应为 {"data": [问题, 此前的问题或 null, 限定的文件或 null]}。'
+    if not 1 <= len(payload["data"]) <= 3:
+        return f'"data" 应有 1 到 3 项（问题、此前的问题、限定的文件），收到 {len(payload["data"])} 项。'
     return None
 
 

@@ -9,7 +9,9 @@ import gradio as gr
 
 from ui import render
 from ui.api_docs import ASK_DESCRIPTION, document_ask_endpoint
+from ui.api_page import API_PAGE_HEAD
 from ui.chat import UNAVAILABLE, Chat, RequestError, Session
+from ui.panel import PANEL_CSS, PANEL_JS, parse_chosen, render_panel, render_scope_line, render_side_tabs
 from ui.theme import CSS, VIEWER_JS, theme
 
 if TYPE_CHECKING:
@@ -40,35 +42,40 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
     def open_citation(key: Any) -> str:
         return chat.open_citation(key)
 
+    def open_document(key: Any) -> str:
+        return chat.open_document(key)
+
     def vote(answer_id: Any, choice: Any = "", reason: Any = "") -> bool:
         return chat.vote(answer_id, choice, reason) is not None
 
-    def turn(message: str, session: Session, literal: bool):
+    known = [d.doc for d in documents]
+
+    def turn(message: str, session: Session, chosen: str, literal: bool):
         if not chat.begin_turn(session):  # already answering this tab's previous question: leave all as is
             yield gr.skip(), gr.skip(), gr.skip()
             return
         try:
-            yield from chat.respond(message, session, literal=literal)
+            yield from chat.respond(message, session, literal=literal, documents=parse_chosen(chosen, known))
         finally:
             chat.end_turn(session)
 
-    def respond(message: str, session: Session):
-        yield from turn(message, session, False)
+    def respond(message: str, session: Session, chosen: str = ""):
+        yield from turn(message, session, chosen, False)
 
-    def respond_literal(message: str, session: Session):
-        yield from turn(message, session, True)
+    def respond_literal(message: str, session: Session, chosen: str = ""):
+        yield from turn(message, session, chosen, True)
 
-    def ask(question: str, history: list[str] | None = None) -> dict:
+    def ask(question: str, history: list[str] | None = None, documents: list[str] | None = None) -> dict:
         try:
-            return chat.api_ask(question, history)
+            return chat.api_ask(question, history, documents)
         except RequestError as error:  # the caller's mistake, said in the error event
             raise gr.Error(str(error), print_exception=False) from None
         except Exception:  # never an error event with "error": null
             log.exception("the /ask endpoint failed for %r", question)
             raise gr.Error(UNAVAILABLE, print_exception=False) from None
 
-    def clear() -> tuple[list, Session, str]:
-        return [], Session(), render.render_viewer_placeholder(documents)
+    def clear() -> tuple[list, Session, str, str]:
+        return [], Session(), render.render_viewer_placeholder(documents), ""
 
     with gr.Blocks(title="湖南省政府文件问答助手", analytics_enabled=False) as demo:
         session = gr.State(Session())
@@ -88,6 +95,7 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
                     autoscroll=False,  # the page script keeps the question and the answer's start in view
                     placeholder="<div class='hga-placeholder'>请输入问题，或点下方的示例。<br>回答只依据已收录的文件，并标注原文出处。</div>",
                 )
+                gr.HTML(render_scope_line(), elem_id="hga-scope-row", js_on_load=None)
                 with gr.Row(elem_id="hga-input-row"):
                     textbox = gr.Textbox(
                         elem_id="hga-input",
@@ -113,18 +121,23 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
                     elem_id="hga-literal", elem_classes="hga-hidden", label="按原问题提问", show_label=False, container=False
                 )
                 literal_go = gr.Button("按原问题提问", elem_id="hga-literal-go", elem_classes="hga-hidden")
-            with gr.Column(scale=2, min_width=320, elem_id="hga-viewer-col"):
-                gr.HTML('<div class="hga-viewer-label">原文查看</div>', js_on_load=None, elem_id="hga-viewer-label")
+                # The documents chosen in the panel (a JSON list of doc paths, "" for none), set by the page script.
+                chosen = gr.Textbox(
+                    elem_id="hga-chosen", elem_classes="hga-hidden", label="所选文件", show_label=False, container=False
+                )
+            with gr.Column(scale=2, min_width=320, elem_id="hga-viewer-col", elem_classes="hga-show-docs"):
+                gr.HTML(render_side_tabs(len(documents)), js_on_load=None, elem_id="hga-side-tabs")
+                gr.HTML(render_panel(documents), elem_id="hga-panel", js_on_load=PANEL_JS)
                 viewer = gr.HTML(
                     render.render_viewer_placeholder(documents),
                     elem_id="hga-viewer",
                     js_on_load=VIEWER_JS,
-                    server_functions=[open_citation, vote],
+                    server_functions=[open_citation, open_document, vote],
                 )
 
         chat_events = dict(
             fn=respond,
-            inputs=[textbox, session],
+            inputs=[textbox, session, chosen],
             outputs=[textbox, chatbot, session],
             concurrency_id=CONCURRENCY_ID,
             api_visibility="private",
@@ -135,13 +148,13 @@ def build_app(assistant: "Assistant", settings: "Settings") -> gr.Blocks:
             button.click(lambda q=question: q, None, textbox, queue=False, api_visibility="private").then(**chat_events)
         literal_go.click(
             respond_literal,
-            [literal_box, session],
+            [literal_box, session, chosen],
             [literal_box, chatbot, session],
             concurrency_id=CONCURRENCY_ID,
             api_visibility="private",
         )
-        clear_button.click(clear, None, [chatbot, session, viewer], queue=False, api_visibility="private")
-        chatbot.clear(clear, None, [chatbot, session, viewer], queue=False, api_visibility="private")
+        clear_button.click(clear, None, [chatbot, session, viewer, chosen], queue=False, api_visibility="private")
+        chatbot.clear(clear, None, [chatbot, session, viewer, chosen], queue=False, api_visibility="private")
         endpoint = gr.api(ask, api_name="ask", api_description=ASK_DESCRIPTION, concurrency_id=CONCURRENCY_ID)
         document_ask_endpoint(demo, endpoint)
     return demo
@@ -196,5 +209,6 @@ def launch(
         max_file_size=MAX_FILE_SIZE,
         app_kwargs={"middleware": [Middleware(SecurityMiddleware), Middleware(ApiRequestMiddleware)]},
         theme=theme(),
-        css=CSS,
+        css=CSS + PANEL_CSS,
+        head=API_PAGE_HEAD,
     )

@@ -6,6 +6,7 @@ The functions here take and return plain values so that ``ui/app.py`` only wires
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -17,6 +18,7 @@ from assistant.suggestions import Suggester
 from assistant.validation import validate_question
 
 from ui import render
+from ui.panel import parse_document_key
 from ui.feedback import MAX_REASON_CHARS, FeedbackLog, feedback_record, vote_name
 
 if TYPE_CHECKING:
@@ -30,6 +32,9 @@ STREAM_DELAY_S = 0.02
 UNAVAILABLE = "系统暂时无法回答这个问题，请稍后重试；如果问题持续出现，请联系管理员。"
 #: Answers remembered for votes (by answer id), oldest forgotten first.
 REMEMBERED_ANSWERS = 5000
+
+
+_EMPTY_MARK = re.compile(r'<mark class="hga-cited" id="hga-cited" data-span="[^"]*"></mark>')
 
 
 class RequestError(ValueError):
@@ -47,6 +52,8 @@ class Session:
     questions: list[str] = field(default_factory=list)
     #: A turn is being answered: a second question (Enter, 发送 and an example at once) waits its turn.
     busy: bool = False
+    #: The documents the conversation is restricted to (chosen in the panel), or None for all.
+    documents: tuple[str, ...] | None = None
 
 
 class Chat:
@@ -67,12 +74,16 @@ class Chat:
 
     # ------------------------------------------------------------------ asking
 
-    def ask(self, question: str, history: list[str] | None = None) -> "Answer":
-        # The engine validates the history (types, lengths, item count) and says what is wrong.
-        return self.assistant.ask(question, history=history)
+    def ask(self, question: str, history: list[str] | None = None, documents: list[str] | None = None) -> "Answer":
+        # The engine validates the history (types, lengths, item count) and the documents, and says what is wrong.
+        if documents is None:
+            return self.assistant.ask(question, history=history)
+        return self.assistant.ask(question, history=history, documents=documents)
 
-    def api_ask(self, question: Any, history: Any = None) -> dict[str, Any]:
-        """The JSON contract for one question; ``history`` is the conversation's earlier questions.
+    def api_ask(self, question: Any, history: Any = None, documents: Any = None) -> dict[str, Any]:
+        """The JSON contract for one question; ``history`` is the conversation's earlier questions,
+        ``documents`` the ``doc`` paths the answer may come from (None: all; a list naming no document of
+        the corpus gets a refused answer saying so).
 
         Raises RequestError, saying what is wrong, for arguments of the wrong type.
         """
@@ -93,7 +104,16 @@ class Chat:
                 raise RequestError(
                     f"参数 history 的第 {number} 项应为字符串或 {{\"role\", \"content\"}} 对象，收到的是 {_type_name(item)}。"
                 )
-        return self.ask(question, list(history) if history is not None else None).to_dict()
+        if documents is not None:
+            if not isinstance(documents, (list, tuple)):
+                raise RequestError(
+                    f"参数 documents 应为文件路径的列表（字符串数组，如 [\"2025-hunan-government-work-report.md\"]）或 null，收到的是 {_type_name(documents)}。"
+                )
+            for number, item in enumerate(documents, start=1):
+                if not isinstance(item, str):
+                    raise RequestError(f"参数 documents 的第 {number} 项应为文件路径（字符串），收到的是 {_type_name(item)}。")
+            documents = list(documents)
+        return self.ask(question, list(history) if history is not None else None, documents).to_dict()
 
     def begin_turn(self, session: Session) -> bool:
         """Claim the session for one question; False while another question of it is being answered."""
@@ -108,13 +128,15 @@ class Chat:
             session.busy = False
 
     def respond(
-        self, message: str, session: Session, *, literal: bool = False
+        self, message: str, session: Session, *, literal: bool = False, documents: tuple[str, ...] | None = None
     ) -> Iterator[tuple[str, list[dict[str, str]], Session]]:
         """Chat turn: yields (textbox value, chat messages, session) as the answer streams in.
 
         ``literal``: ask the question exactly as it stands, without the conversation's earlier
-        questions ("不是这个意思", or a suggested question picked).
+        questions ("不是这个意思", or a suggested question picked). ``documents``: the documents chosen
+        in the panel (None: all); the conversation keeps the restriction until it is lifted or cleared.
         """
+        session.documents = documents
         question = (message or "").strip()
         problem = validate_question(message or "", self.settings.max_question_chars)
         messages = session.messages + [{"role": "user", "content": render.render_question(message or "")}]
@@ -126,7 +148,7 @@ class Chat:
 
         history = [] if literal else list(session.questions)[-self.settings.max_history_items :]
         try:
-            answer = self.ask(question, history)
+            answer = self.ask(question, history, list(documents) if documents else None)
             suggestions = self.suggester.suggest(question, answer.resolved_question)
         except Exception:  # an engine failure is shown as a message, never as a broken page
             log.exception("answering %r failed", question)
@@ -146,7 +168,7 @@ class Chat:
 
         html = render.render_answer(answer, self.texts, self.titles, answer_id=answer_id, literal=literal)
         session.messages = messages + [{"role": "assistant", "content": html}]
-        self._remember(answer_id, {**answer.to_dict(), "history": history})
+        self._remember(answer_id, {**answer.to_dict(), "history": history, **({"documents": list(documents)} if documents else {})})
         yield "", session.messages, session
 
     def _remember(self, answer_id: str, record: dict[str, Any]) -> None:
@@ -169,6 +191,15 @@ class Chat:
         if not 0 <= start <= end <= len(document.text):
             return render.render_viewer_error("引用位置超出了文件范围。")
         return render.render_viewer(document, start, end)
+
+    def open_document(self, key: Any) -> str:
+        """Viewer HTML for a whole document opened from the panel (a ``#doc=`` key), from its start."""
+        doc = parse_document_key(key)
+        document = self.documents.get(doc) if doc else None
+        if document is None:
+            return render.render_viewer_error("找不到这份文件。")
+        # Nothing is cited: no empty citation mark at the top.
+        return _EMPTY_MARK.sub("", render.render_viewer(document, 0, 0), count=1)
 
     def vote(self, answer_id: Any, vote: Any, reason: Any = "") -> dict[str, Any] | None:
         """Append a vote ("up"/"down", optionally with a reason) on the answer ``answer_id`` to the log.

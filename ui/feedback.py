@@ -28,8 +28,10 @@ def feedback_record(
     vote: str, answer: Mapping[str, Any], *, reason: str = "", when: datetime | None = None
 ) -> dict[str, Any]:
     """A log line: the vote (and its reason, if one was given) and what was voted on, from the JSON
-    contract: the answer's id, question, answer, citations. A vote and its later reason share the id."""
+    contract: the answer's id, question, answer, citations. A vote and its later reason share the id.
+    An answer given in a conversation restricted to chosen documents also says which ("documents")."""
     when = when or datetime.now(timezone.utc)
+    restricted = {"documents": list(answer["documents"])} if answer.get("documents") else {}
     return {
         "time": when.isoformat(timespec="seconds"),
         "vote": vote,
@@ -40,6 +42,7 @@ def feedback_record(
         "refused": answer.get("refused"),
         "citations": list(answer.get("citations", [])),
         "history": list(answer.get("history", [])),
+        **restricted,
     }
 
 

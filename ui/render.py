@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 from assistant.answer import Answer, Citation, RetrievedPassage
 from assistant.cleaning import clean_span
 from assistant.corpus import Document
+from assistant.regions import short_name
 from assistant.structure import SECTION_SEPARATOR
 from assistant.suggestions import Suggestions
 
@@ -331,29 +332,28 @@ def render_related(passage: RetrievedPassage, text: str, title: str) -> str:
 # ----------------------------------------------------------------------------- page furniture
 
 
-def _document_line(document: Document) -> str:
-    meta = " · ".join(escape(x) for x in (document.kind_label, document.date) if x)
-    return f'<li><span class="hga-doc-title">{escape(document.title)}</span><span class="hga-doc-meta">{meta}</span></li>'
-
-
 def render_header(documents: Iterable[Document]) -> str:
-    items = "".join(_document_line(d) for d in documents)
+    """The title, and how many documents are in (the list itself is the side panel, see ui/panel.py)."""
+    documents = tuple(documents)
+    regions = {short_name(d.region) for d in documents if d.region}
+    where = f"，{len(regions)} 个地区" if len(regions) > 1 else ""
     return (
         '<div class="hga-header">'
         '<div class="hga-brand"><h1>湖南省政府文件问答助手</h1>'
-        "<p>回答只依据下列文件原文，每一处事实都标注出处；点击 [1] 等标记即可查看原文。</p></div>"
-        f'<div class="hga-docs"><span class="hga-docs-label">已收录文件</span><ul>{items}</ul></div>'
+        "<p>回答只依据已收录文件的原文，每一处事实都标注出处；点击 [1] 等标记即可查看原文。</p></div>"
+        f'<div class="hga-docs"><button type="button" class="hga-docs-open" title="按地区和类型查看、筛选和选择文件">'
+        f"已收录 {len(documents)} 份文件{where} ›</button></div>"
         "</div>"
     )
 
 
 def render_viewer_placeholder(documents: Iterable[Document]) -> str:
-    items = "".join(_document_line(d) for d in documents)
+    count = len(tuple(documents))
     return (
         '<div class="hga-viewer hga-viewer-empty">'
         '<div class="hga-viewer-top"><button type="button" class="hga-back">‹ 返回回答</button></div>'
-        '<div class="hga-viewer-hint">点击回答中的引用标记或出处卡片，这里会显示文件原文并定位到引用的句子。</div>'
-        f'<ul class="hga-viewer-docs">{items}</ul>'
+        '<div class="hga-viewer-hint">点击回答中的引用标记或出处卡片，这里会显示文件原文并定位到引用的句子；'
+        f"也可以在“文件列表”中打开已收录的 {count} 份文件中的任意一份。</div>"
         "</div>"
     )
 

@@ -31,11 +31,6 @@ CSS = """
 .hga-brand h1 { font-size: 1.55rem; font-weight: 700; margin: 0; color: #7f1d1d; letter-spacing: .04em; }
 .hga-brand p { margin: 4px 0 0; color: #475569; font-size: .9rem; }
 .hga-docs { font-size: .85rem; color: #334155; }
-.hga-docs-label { color: #64748b; margin-right: 6px; }
-.hga-docs ul, .hga-viewer-docs { list-style: none; margin: 0; padding: 0; }
-.hga-docs li, .hga-viewer-docs li { margin: 2px 0; }
-.hga-doc-title { font-weight: 600; }
-.hga-doc-meta { color: #64748b; margin-left: 8px; }
 .hga-placeholder { text-align: center; color: #64748b; }
 
 #hga-chat .message-row .message { font-size: 15px; line-height: 1.75; }
@@ -130,7 +125,6 @@ button.hga-tool:disabled { opacity: .4; cursor: default; }
 @keyframes hga-flash { 0% { box-shadow: 0 0 0 6px #f59e0b; } 100% { box-shadow: 0 0 0 2px #f59e0b; } }
 .hga-viewer-empty { padding: 18px; min-height: 360px; }
 .hga-viewer-hint { color: #64748b; margin-bottom: 12px; }
-.hga-viewer-label { font-size: .8rem; color: #64748b; margin: 0 0 4px 2px; letter-spacing: .08em; }
 
 #hga-examples { flex-wrap: wrap !important; gap: 6px !important; }
 #hga-examples > * { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
@@ -145,7 +139,6 @@ footer .divider, footer .built-with, footer a.built-with, footer .settings, foot
   .hga-header { gap: 4px; padding-bottom: 6px; }
   .hga-brand h1 { font-size: 1.2rem; }
   .hga-brand p { font-size: .8rem; }
-  .hga-docs { display: none; }
   #hga-chat .message-row .message { font-size: 14px; }
   #hga-main, #hga-chat-col, #hga-examples, #hga-input-row, #hga-foot { min-width: 0 !important; max-width: 100% !important; }
   #hga-chat-col { flex: 1 1 100% !important; }
@@ -158,7 +151,6 @@ footer .divider, footer .built-with, footer a.built-with, footer .settings, foot
   #hga-viewer-col > * { flex: 0 0 auto !important; width: 100% !important; }
   #hga-viewer-col.hga-open { transform: none; visibility: visible; }
   button.hga-back { display: inline-block; }
-  .hga-viewer-label, #hga-viewer-label { display: none !important; }
   .hga-viewer-body { height: calc(100vh - 190px); min-height: 200px; }
 }
 """
@@ -178,6 +170,11 @@ const state = { keys: [], index: -1, hits: [], hit: -1 };
 const escapeHtml = (s) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
 const body = () => element.querySelector('.hga-viewer-body');
+// The side column shows the document list (ui/panel.py) or the viewer.
+const side = (which) => {
+  const column = document.querySelector('#hga-viewer-col');
+  if (column) { column.classList.toggle('hga-show-docs', which === 'docs'); }
+};
 // On narrow screens the viewer's column is a drawer over the chat (see the CSS): open or close it.
 const drawer = (open) => {
   const column = document.querySelector('#hga-viewer-col');
@@ -216,6 +213,7 @@ const scrollToMark = (span, tries) => {
 const openKey = async (key) => {
   document.querySelectorAll('a.hga-active').forEach((a) => a.classList.remove('hga-active'));
   document.querySelectorAll('a[href="' + CSS.escape(key) + '"]').forEach((a) => a.classList.add('hga-active'));
+  side('viewer');
   if (narrow()) { drawer(true); }
   try {
     props.value = await server.open_citation(key);
@@ -348,6 +346,25 @@ const onClick = async (event) => {
     await openKey(key);
     return;
   }
+  const opener = target.closest('a[href^="#doc="]');
+  if (opener) {  // a whole document, from the panel: from its start, no citation to step through
+    event.preventDefault();
+    event.stopPropagation();
+    state.keys = []; state.index = -1; state.hits = []; state.hit = -1;
+    side('viewer');
+    if (narrow()) { drawer(true); }
+    try {
+      props.value = await server.open_document(opener.getAttribute('href'));
+    } catch (error) {
+      props.value = '<div class="hga-viewer hga-viewer-empty"><div class="hga-viewer-top"><button type="button" class="hga-back">‹ 返回回答</button></div><div class="hga-viewer-hint">无法打开原文，请稍后重试。</div></div>';
+    }
+    requestAnimationFrame(() => { const b = body(); if (b) { b.scrollTop = 0; } fillNav(); });
+    return;
+  }
+  const tab = target.closest('button.hga-side-tab[data-side]');
+  if (tab) { side(tab.dataset.side); return; }
+  if (target.closest('button.hga-docs-open')) { side('docs'); if (narrow()) { drawer(true); } return; }
+  if (target.closest('button.hga-side-close')) { drawer(false); return; }
   const stepper = target.closest('[data-cite-step]');
   if (stepper) {
     const next = state.index + parseInt(stepper.dataset.citeStep, 10);

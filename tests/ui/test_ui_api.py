@@ -61,7 +61,7 @@ def test_only_ask_is_public(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert set(endpoints) == {"/ask"}
     params = [p["parameter_name"] for p in endpoints["/ask"]["parameters"]]
-    assert params == ["question", "history"]
+    assert params == ["question", "history", "documents"]
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
@@ -134,6 +134,19 @@ def test_malformed_calls_say_what_is_wrong(server, body, expected):
     assert status == 422 and expected in payload["error"], (status, payload)
     status, payload, _ = _post(server["url"] + "gradio_api/call/v2/ask", b"{not json")
     assert status == 422 and "不是有效的 JSON" in payload["error"]
+
+
+def test_documents_through_the_v2_route_as_in_the_readme(server):
+    """The curl call of the README, with "documents": the answer comes from the chosen document only."""
+    monthly = "2025-08-qida-gongjian-monthly-report.txt"
+    body = {"question": "今年社零增长目标是多少？1-7月实际增长多少？", "history": None, "documents": [monthly]}
+    status, payload, _ = _post(server["url"] + "gradio_api/call/v2/ask", json.dumps(body, ensure_ascii=False).encode())
+    assert status == 200, payload
+    with urllib.request.urlopen(server["url"] + f"gradio_api/call/ask/{payload['event_id']}", timeout=60) as response:
+        stream = response.read().decode("utf-8")
+    assert "event: complete" in stream, stream
+    result = json.loads(stream.split("data:", 1)[1].strip().splitlines()[0])[0]
+    assert result["citations"] and {c["doc"] for c in result["citations"]} == {monthly}, result
 
 
 @pytest.mark.parametrize(

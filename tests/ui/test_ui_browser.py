@@ -420,7 +420,8 @@ def test_no_english_label_in_the_chat(any_page):
     assert len(clear) == 1, [b.inner_text() for b in clear]
 
 
-def test_api_page_is_in_chinese_with_typed_result(browser, server):
+def test_api_page_is_in_chinese_with_typed_result(browser, server, api):
+    api.predict("2024年全省粮食总产是多少？", api_name="/ask")  # the page then shows the endpoint's call statistics too
     context, page = open_page(browser, server, WIDE)
     try:
         page.get_by_text("通过 API 使用").click()
@@ -430,6 +431,21 @@ def test_api_page_is_in_chinese_with_typed_result(browser, server):
         assert "要问的问题，中文" in text and "同一对话中此前的问题" in text
         assert "dict(id: None | str (回答编号), question: str (所问的问题)" in text and "quote: str (引用的原文" in text
         assert not re.search(r"\bAny\b", text)
+        # Gradio's own furniture of the page is in Chinese too, and the documents parameter is there, typed.
+        page.get_by_text("接受 3 个参数").first.wait_for(timeout=10_000)
+        text = page.evaluate("document.querySelector('.api-docs').innerText")
+        assert "只依据这些文件回答" in text and "必填" in text and "默认值" in text and "接口名称" in text
+        for english in ("Accepts", "Required", "Default", "Returns", "The input value", "The output value", "API name",
+                        "Choose one", "Install the", "Find the API endpoint", "documentation", "Recorder", "Copy Page"):
+            assert english not in text, english
+        prose = page.evaluate(
+            """() => { const out = []; const w = document.createTreeWalker(document.querySelector('.api-docs'), NodeFilter.SHOW_TEXT);
+                       while (w.nextNode()) { const n = w.currentNode, e = n.parentElement;
+                         if (e.closest('pre, code, .code, .inline-code, .token, .url, .snippet') || !e.offsetParent) continue;
+                         out.push(n.nodeValue); } return out.join(' '); }"""
+        )
+        words = [w for w in re.findall(r"[A-Za-z_]{2,}", prose) if w not in {"API", "JSON", "null", "Python", "cURL", "CLI", "MCP", "JavaScript", "question", "history", "documents", "id", "answer", "refused", "citations", "retrieved", "timings_ms", "doc", "corpus", "python", "ask", "true"}]
+        assert words == [], words
     finally:
         context.close()
 

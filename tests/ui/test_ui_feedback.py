@@ -43,6 +43,12 @@ def test_record_has_question_answer_citations_time_vote():
     }
 
 
+def test_an_answer_from_chosen_documents_says_which():
+    record = feedback_record("down", {**ANSWER, "documents": ["x.md"]})
+    assert record["documents"] == ["x.md"]
+    assert "documents" not in feedback_record("down", ANSWER)
+
+
 def test_append_creates_folder_and_keeps_chinese(tmp_path):
     log = FeedbackLog(tmp_path / "new" / "feedback.jsonl")
     log.append(feedback_record("down", ANSWER))

@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 from assistant.answer import Answer, RetrievedPassage, Timings
 
 from assistant.cleaning import clean_span
+from assistant.corpus import Document
 
 from ui import render
+from ui.panel import NO_REGION, group_documents, parse_chosen, parse_document_key, render_panel
 from ui.document_view import document_blocks
 
 XSS = '<img src=x onerror=alert(1)>'
@@ -289,8 +291,13 @@ def test_stream_prefixes_never_split_markers():
     assert render.stream_prefixes("") == [""]
 
 
-def test_header_lists_documents_with_dates(documents):
+def test_header_counts_the_documents_and_the_panel_lists_them_with_dates(documents):
     html = render.render_header(documents)
+    assert_only_our_markup(html)
+    text = "".join(parse(html).text)
+    assert f"已收录 {len(documents)} 份文件" in text
+    assert not any(document.title in text for document in documents)  # the list is the panel's
+    html = render_panel(documents)
     assert_only_our_markup(html)
     text = "".join(parse(html).text)
     for document in documents:
@@ -334,3 +341,46 @@ def test_other_formats_show_no_page(work_report, cite):
     assert "hga-card-page" not in render.render_citation_card(citation, work_report.text)
     html = render.render_viewer(work_report, citation.start, citation.end)
     assert "hga-viewer-page" not in html and "hga-page-mark" not in html
+
+
+# ---------------------------------------------------------------------- the document panel
+
+
+def _doc(doc: str, title: str, region: str, kind_label: str = "政府工作报告", date: str = "2025-01-15") -> Document:
+    return Document(doc, title, "", date, "work_report", kind_label, None, "正文。", "0", region)
+
+
+def test_panel_groups_by_region_then_kind_most_documents_first():
+    documents = [
+        _doc("a.txt", "2025年广东省政府工作报告", "广东省"),
+        _doc("b.md", "2025年湖南省政府工作报告", "湖南省"),
+        _doc("c.txt", "湖南月报", "湖南", "工作月报", "2025-08-27"),
+        _doc("d.txt", "湖南月报（7月）", "湖南省", "工作月报", "2025-07-27"),
+        _doc("e.txt", "某通知", ""),
+    ]
+    groups = group_documents(documents)
+    assert [(g.region, g.count) for g in groups] == [("湖南省", 3), ("广东省", 1), (NO_REGION, 1)]
+    assert [(label, [d.doc for d in docs]) for label, docs in groups[0].kinds] == [("工作月报", ["c.txt", "d.txt"]), ("政府工作报告", ["b.md"])]
+    collected = parse(render_panel(documents))
+    counts = [attrs["data-total"] for tag, attrs in collected.tags if tag == "span" and attrs.get("class") == "hga-count"]
+    assert counts == ["3", "2", "1", "1", "1"]  # a region of one kind has no level of one group
+    tags = [data for data in collected.text if data == "政府工作报告"]
+    assert len(tags) == 3, collected.text  # 湖南省's kind group, and the tags of 广东省 and 未注明地区
+    searchable = [attrs["data-search"] for tag, attrs in collected.tags if tag == "li"]
+    assert any("湖南" in s and "工作月报" in s and "湖南月报" in s for s in searchable)
+
+
+def test_panel_escapes_titles_and_paths():
+    html = render_panel([_doc('x"><img src=x onerror=alert(1)>.txt', XSS, "广东省")])
+    assert_only_our_markup(html)
+    assert XSS in "".join(parse(html).text)
+    keys = [attrs["href"] for tag, attrs in parse(html).tags if tag == "a"]
+    assert parse_document_key(keys[0]) == 'x"><img src=x onerror=alert(1)>.txt'
+
+
+def test_chosen_documents_are_only_the_corpus_s():
+    known = ["a.txt", "b.md"]
+    assert parse_chosen('["b.md", "nope.txt", "b.md", 3]', known) == ("b.md",)
+    assert parse_chosen("", known) is None and parse_chosen("[]", known) is None
+    assert parse_chosen("not json", known) is None and parse_chosen('{"a.txt": 1}', known) is None
+    assert parse_document_key("#doc=a.txt") == "a.txt" and parse_document_key("#cite=a.txt@1-2") is None
