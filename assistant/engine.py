@@ -168,7 +168,9 @@ class Assistant:
                 total=(finished - started) * 1000,
             ),
         )
-        problem = unsupported_claim(answer.answer, answer.citations, self._by_doc, (question, resolved, parsed.normalized))
+        # Time words the answer may use: the question's, and the periods it was read as ("截至7月" -> 1-7月).
+        read_as = (question, resolved, parsed.normalized, " ".join(sorted(parsed.scope.periods)))
+        problem = unsupported_claim(answer.answer, answer.citations, self._by_doc, read_as)
         if problem is not None:
             # Never serve a figure the source does not give: say so instead, with what was retrieved.
             log.error("answer to %r withheld: %s", printable(question), printable(problem))

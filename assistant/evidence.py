@@ -130,8 +130,12 @@ _LATER_PART = re.compile(r"^[二三四五六七八九十]{1,2}、")
 def _report_part(chunk) -> str:
     """"review" or "plan" for a part of a government work report whose heading names no year: such a
     report opens with its review of the past year ("一、…") and then sets out its tasks ("二、…"); "" else."""
-    if len(chunk.section) < 2 or not _WORK_REPORT.search(chunk.section[0]) or section_year(chunk.section[1]):
+    if len(chunk.section) < 2 or not _WORK_REPORT.search(chunk.section[0]):
         return ""
+    year, own = section_year(chunk.section[1]), section_year(chunk.section[0])
+    if year:
+        # "二、2025年工作思路和重点任务" in a 2025 report: the parts about its own year set out its tasks.
+        return "plan" if own and year >= own and not _REVIEW.search(chunk.section[1]) else ""
     if _FIRST_PART.match(chunk.section[1]):
         return "review"
     return "plan" if _LATER_PART.match(chunk.section[1]) else ""

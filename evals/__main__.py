@@ -62,7 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     fitting = commands.add_parser("fit", help="fit the answering weights on the tuning sets (own + blind dev), cross-validated")
     fitting.add_argument("--output", type=Path, metavar="FILE", help="where the weights go (default: assistant/data/answer_model.json)")
     fitting.add_argument("--corpus", type=Path, metavar="DIR",
-                         help="also fit on the many-documents dev set (evals/multidoc/dev.jsonl) asked of this corpus folder")
+                         help="the many-documents corpus folder the many-documents dev set (evals/multidoc/dev.jsonl) is asked of "
+                              "(default: the seeds and ../shared/newdocs/*.txt, assembled in the cache folder; none when that is absent)")
     fitting.add_argument("--index", type=Path, metavar="DIR", help="the index folder for --corpus (default: next to it, DIR-index)")
     fitting.set_defaults(command=_fit)
 
@@ -125,9 +126,13 @@ def _fit(args: argparse.Namespace) -> int:
 
     from evals.fit import MODEL_PATH, MULTIDOC_TUNING_SETS, fit
 
+    from evals.fit import assemble_many_documents
+
     settings = Settings.from_env()
     more = []
-    if args.corpus is not None:
+    corpus = args.corpus or assemble_many_documents(settings.corpus_dir, settings.cache_dir / "many-documents" / "corpus")
+    if corpus is not None:
+        args.corpus = corpus
         index = args.index or args.corpus.with_name(args.corpus.name + "-index")
         other = settings.with_overrides(corpus_dir=args.corpus, index_dir=index)
         more.append((Assistant.from_settings(other, progress=True, answer_model=untrained_model()), MULTIDOC_TUNING_SETS))

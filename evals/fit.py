@@ -34,6 +34,8 @@ from evals.spans import Span, covers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TUNING_SETS = (PROJECT_ROOT / "evals" / "questions.jsonl", PROJECT_ROOT / "evals" / "blind" / "dev.jsonl")
+#: Reports that, beside the seeds, make the many-documents corpus (third-party material, never committed).
+NEWDOCS = PROJECT_ROOT.parent / "shared" / "newdocs"
 #: Asked of a many-documents corpus (the seeds and the reports of ../shared/newdocs); its test set is never fitted.
 MULTIDOC_TUNING_SETS = (PROJECT_ROOT / "evals" / "multidoc" / "dev.jsonl",)
 MODEL_PATH = PROJECT_ROOT / "assistant" / MODEL_FILE
@@ -60,6 +62,22 @@ class PartRows:
     labels: list
     assistant: object = None  # the corpus it was asked of
     group: str = ""  # the cross-validation group: the question, or the document for another corpus's questions
+
+
+def assemble_many_documents(seeds: Path, folder: Path, newdocs: Path = NEWDOCS) -> Path | None:
+    """The seeds and the reports of ../shared/newdocs copied into `folder` (files already there and equal
+    are left alone), or None when the reports are not beside the project."""
+    import shutil
+
+    reports = sorted(newdocs.glob("*.txt")) if newdocs.is_dir() else []
+    if not reports:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [*sorted(Path(seeds).iterdir()), *reports]:
+        target = folder / path.name
+        if path.is_file() and (not target.exists() or target.read_bytes() != path.read_bytes()):
+            shutil.copyfile(path, target)
+    return folder
 
 
 def collect(assistant, expectations, by_document: bool = False) -> list[PartRows]:
@@ -185,8 +203,9 @@ def fit(
     q_oof = q_oof_by_c[q_c]
     hedge, accuracy = _best_threshold(q_oof, qy)
     answer = _confident_threshold(q_oof, qy, hedge)
+    floor, accuracy = _evidence_floor(q_oof, qy, evidences, hedge, accuracy, log)
     companion = _fit_companion(assistant, kept, evidences, expectations, log)
-    log(f"thresholds: hedge {hedge:.3f}, answer {answer:.3f} (cross-validated decision accuracy {accuracy:.3f})")
+    log(f"thresholds: hedge {hedge:.3f}, answer {answer:.3f}, evidence {floor:.3f} (cross-validated decision accuracy {accuracy:.3f})")
 
     unit_model = _fit_linear(*_all_units(parts), best_c, FEATURE_NAMES)
     question_model = _fit_linear(qx, qy, q_c, QUESTION_FEATURES)
@@ -204,7 +223,7 @@ def fit(
         },
         "unit": unit_model.to_dict(),
         "question": question_model.to_dict(),
-        "thresholds": {"answer": round(answer, 4), "hedge": round(hedge, 4), "companion": companion},
+        "thresholds": {"answer": round(answer, 4), "hedge": round(hedge, 4), "companion": companion, "evidence": floor},
     }
     write_text_atomic(output, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     log(f"wrote {output}")
@@ -212,6 +231,26 @@ def fit(
 
 
 COMPANION_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+#: Best-unit probabilities tried as the evidence floor (1.01: none), most conservative first.
+EVIDENCE_GRID = (1.01, 0.995, 0.99, 0.98, 0.97, 0.95, 0.9)
+
+
+def _evidence_floor(q_oof: np.ndarray, labels: np.ndarray, evidences, hedge: float, accuracy: float, log) -> tuple[float, float]:
+    """The evidence floor (out-of-fold best-unit probabilities, conflict-free) that, beside the hedge
+    threshold, gives the best weighted decision accuracy; ties keep the more conservative floor."""
+    from assistant.answering.decide import evidence_stands
+
+    best_floor, best_acc = 1.01, accuracy
+    positive, negative = labels == 1, labels == 0
+    for floor in EVIDENCE_GRID:
+        answered = np.asarray([q >= hedge or evidence_stands(e.best, floor) for q, e in zip(q_oof, evidences)])
+        tpr = float(answered[positive].mean()) if positive.any() else 0.0
+        tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
+        acc = (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
+        log(f"  evidence floor {floor}: weighted decision accuracy {acc:.3f}")
+        if acc > best_acc + 1e-9:
+            best_floor, best_acc = floor, acc
+    return best_floor, best_acc
 
 
 def _fit_companion(assistant, parts: list[PartRows], evidences, expectations, log) -> float:

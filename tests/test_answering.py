@@ -263,3 +263,9 @@ def test_a_city_named_only_in_passing_does_not_answer_for_the_city(ask):
     assert ask("2024年长沙GDP多少？").refused  # "长沙广汽埃安…建成投产" is not 长沙's GDP
     answer = ask("衡阳市民营企业贷款余额增长多少？")  # the 衡阳 section's "全市…" is 衡阳's
     assert not answer.refused and "9%" in answer.answer and "22.2%" in answer.answer
+
+
+def test_an_amount_in_a_unit_the_best_evidence_does_not_give_is_refused(ask):
+    # The documents give the revenue's growth (2.6%), never its total in 亿元.
+    answer = ask("2024年湖南地方一般公共预算收入总额是多少亿元？")
+    assert answer.refused and "具体数值" in answer.answer, answer.answer

@@ -119,3 +119,9 @@ def test_section_year_and_plan():
     assert section_year("重点任务 › 内需扩量提效攻坚") is None
     assert section_is_plan("二、关于2025年工作 › （一）全力推动经济持续回升向好")
     assert not section_is_plan("一、2024年工作回顾 › ——经济发展贡献新担当")
+
+
+def test_whether_a_target_was_met_asks_about_the_actual():
+    scope = detect_scope("2024年哪些预期性指标没有达到年初目标？")
+    assert scope.target and scope.actual
+    assert not detect_scope("今年GDP增长目标是多少").actual

@@ -109,3 +109,10 @@ def test_the_claim_check(work_report_doc):
     assert "not in any cited span" in unsupported_claim("粮食总产达615.6亿斤。", [], docs, [GRAIN])
     moved = replace(grain, start=grain.start + 1)
     assert "does not quote the original" in unsupported_claim("粮食总产达615.6亿斤[1]。", [moved], docs, [GRAIN])
+
+
+def test_a_time_word_the_question_was_read_as_may_be_said():
+    # "截至7月" is read as 1-7月: an answer saying what it lacks for 1-7月 uses only the question's time.
+    said = "文档中没有1-7月的对应数据。"
+    assert unsupported_claim(said, [], {}, ("截至7月固投增长多少？",)) is not None
+    assert unsupported_claim(said, [], {}, ("截至7月固投增长多少？", "1-7月")) is None

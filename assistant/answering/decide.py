@@ -135,9 +135,21 @@ def decide(
     thresholds = model.thresholds
     if probability >= thresholds.answer:
         return Decision(ANSWER, probability)
-    if probability >= thresholds.hedge:
+    if probability >= thresholds.hedge or evidence_stands(best, thresholds.evidence):
         return Decision(HEDGE, probability)
     return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
+
+
+#: A best unit's features that speak against it whatever its probability.
+_CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "place_conflict", "actual_plan", "missing_code")
+
+
+def evidence_stands(best: Candidate | None, floor: float) -> bool:
+    """Whether the best unit is probable enough, and free of scope conflicts, to be given at least as an
+    uncertain answer."""
+    if best is None:
+        return False
+    return best.probability >= floor and not any(best.features[_F[name]] for name in _CONFLICTS)
 
 
 #: A question about the whole country names it first ("全国GDP增长多少"); "高于全国" is a yardstick.
@@ -145,6 +157,10 @@ _NATIONAL = re.compile(r"^(?:请问)?(全国|中国)")
 _LATIN_CODE = re.compile(r"[A-Za-z]")
 _MONTH_ONLY = re.compile(r"\d{1,2}月")
 _PERCENT = re.compile(r"%|％|百分点|倍|翻番|\d成")
+
+
+#: The best candidates looked at for an amount in the unit a question asks for ("多少亿元").
+AMOUNT_LOOKED_AT = 3
 
 
 def region_not_covered(evidence: PartEvidence, regions: frozenset[str]) -> str:
@@ -174,6 +190,12 @@ def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
     if missing_region:
         return missing_region
     best = evidence.best
+    unit = parsed.expects.unit
+    if best is not None and unit and parsed.intent == "figure" and evidence.part.anchor is None:
+        # "旅游业总收入具体是多少亿元": the best units give no amount in 元, only "迈上万亿新台阶".
+        amount = re.compile(r"\d[\d.]*\s*[万亿千百]*" + re.escape(unit))
+        if not any(amount.search(c.unit.text) for c in evidence.candidates[:AMOUNT_LOOKED_AT]):
+            return "文档中没有给出这项的具体数值。"
     if best is not None and _LATIN_CODE.search(parsed.normalized) and best.features[_F["missing_code"]]:
         return "文档中没有与问题所指的具体项目对应的内容。"
     months = sorted(p for p in parsed.scope.periods if _MONTH_ONLY.fullmatch(p))

@@ -149,6 +149,9 @@ def unit_features(
     year_match = float(bool(years_asked and scope.years & years_asked))
     year_conflict = float(bool(years_asked and scope.years and not scope.years & years_asked))
     periods_asked = {p for p in asked.periods if _PERIOD_WORD.search(p)}
+    if "全年" in periods_asked and scope.years and not scope.periods and not scope.plan:
+        # A past year's figure in a review of that year ("2024年，…产值突破8500亿元") is the whole year's.
+        periods_asked.discard("全年")
     months_asked = {p for p in asked.periods if _MONTH_ONLY.fullmatch(p)}
     period_match = float(bool(periods_asked and scope.periods & periods_asked))
     period_conflict = float(bool(periods_asked and scope.periods and not scope.periods & periods_asked))

@@ -64,6 +64,9 @@ class Thresholds:
     answer: float  # question probability at or above which the best evidence is given as the answer
     hedge: float  # … at or above which it is given, said to be uncertain; below, a refusal
     companion: float  # a unit probability, relative to the best, for more items of a list or policy
+    #: a best unit this probable, with no scope conflict, is given (said to be uncertain) even when the
+    #: question model would refuse: evidence found is not thrown away without evidence against it
+    evidence: float = 1.01
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def _load(path: str | None, unit_features: tuple[str, ...], question_features: t
             version=str(data["version"]),
             unit=LinearModel.from_dict(data["unit"], unit_features),
             question=LinearModel.from_dict(data["question"], question_features),
-            thresholds=Thresholds(float(t["answer"]), float(t["hedge"]), float(t["companion"])),
+            thresholds=Thresholds(float(t["answer"]), float(t["hedge"]), float(t["companion"]), float(t.get("evidence", 1.01))),
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise ModelFileError(f"malformed answer model: {error!r}") from error

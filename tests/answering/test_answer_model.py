@@ -42,3 +42,22 @@ def _shipped() -> dict:
     from importlib import resources
 
     return json.loads(resources.files("assistant").joinpath("data/answer_model.json").read_text(encoding="utf-8"))
+
+
+def test_probable_evidence_without_a_scope_conflict_stands_against_the_question_model(corpus_chunks):
+    from assistant.answering.decide import evidence_stands
+    from assistant.answering.gather import Candidate
+    from assistant.evidence import split_units
+    from assistant.retrieval.retriever import Hit
+
+    chunk = corpus_chunks[10]
+    unit = split_units(chunk)[0]
+    clean = [0.0] * len(FEATURE_NAMES)
+    conflicted = list(clean)
+    conflicted[FEATURE_NAMES.index("year_conflict")] = 1.0
+    hit = Hit(chunk, 1.0, 10)
+    assert evidence_stands(Candidate(unit, hit, 0, tuple(clean), 0.99), 0.98)
+    assert not evidence_stands(Candidate(unit, hit, 0, tuple(clean), 0.97), 0.98)
+    assert not evidence_stands(Candidate(unit, hit, 0, tuple(conflicted), 0.999), 0.98)
+    assert not evidence_stands(None, 0.98)
+    assert load_answer_model().thresholds.evidence > 0.5  # the shipped floor, fitted by `python -m evals fit`

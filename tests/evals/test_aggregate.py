@@ -3,7 +3,7 @@
 import pytest
 
 from eval_support import GROWTH, MEETING, MONTHLY, THIRD_QUARTER, WORK_REPORT
-from evals.aggregate import aggregate, aggregate_by_type, percentile
+from evals.aggregate import aggregate, aggregate_by_document, aggregate_by_type, percentile
 from evals.scoring import score_answer
 
 
@@ -61,6 +61,14 @@ def test_per_type_metrics_and_nothing_to_count(scores):
     assert by_type["unanswerable"].hit_at_5 is None
     assert by_type["figure"].refusal_accuracy is None
     assert by_type["compare"].answer_accuracy == 0.0
+
+
+def test_per_document_metrics(scores):
+    docs = ["a.md", "b.txt", "a.md", "（无）"]
+    by_document = aggregate_by_document(zip(docs, scores))
+    assert list(by_document) == ["a.md", "b.txt", "（无）"]
+    assert by_document["a.md"].questions == 2 and by_document["a.md"].false_refusal_rate == 0.5
+    assert by_document["（无）"].refusal_accuracy == 1.0
 
 
 def test_no_citations_means_validity_is_not_measured(expect, answer, originals):

@@ -35,3 +35,17 @@ def test_the_blind_test_set_is_never_a_tuning_set():
     from evals.fit import MULTIDOC_TUNING_SETS, TUNING_SETS
 
     assert all("test" not in path.name for path in (*TUNING_SETS, *MULTIDOC_TUNING_SETS))
+
+
+def test_the_many_documents_corpus_is_assembled_from_the_seeds_and_the_reports(tmp_path):
+    from evals.fit import assemble_many_documents
+
+    seeds, reports = tmp_path / "seeds", tmp_path / "newdocs"
+    seeds.mkdir(), reports.mkdir()
+    (seeds / "a.md").write_text("# 甲", encoding="utf-8")
+    assert assemble_many_documents(seeds, tmp_path / "corpus", reports) is None  # no reports: no such corpus
+    (reports / "b.txt").write_text("乙", encoding="utf-8")
+    folder = assemble_many_documents(seeds, tmp_path / "corpus", reports)
+    assert sorted(p.name for p in folder.iterdir()) == ["a.md", "b.txt"]
+    (reports / "b.txt").write_text("乙改", encoding="utf-8")
+    assert (assemble_many_documents(seeds, folder, reports) / "b.txt").read_text(encoding="utf-8") == "乙改"
