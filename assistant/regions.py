@@ -121,6 +121,10 @@ class Regions:
         national = region == NATIONAL and region != self.home
         return replace(scope, provinces=scope.provinces - named, home=scope.home or bool(named) or national)
 
+    def unnamed(self, text: str, region: str) -> str:
+        """The text with the region's own name ("广东省", "广东的") taken out."""
+        return re.sub(rf"{re.escape(region)}{_REGION_SUFFIX}(?:的)?", "", text).strip() or text
+
     def without_others(self, text: str, region: str, named: tuple[str, ...]) -> str:
         """The question as asked about one of the regions it names: the others' names taken out."""
         for other in named:

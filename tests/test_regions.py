@@ -135,3 +135,9 @@ def test_the_national_report_is_searched_alone_when_a_question_names_it():
     assert regions.named("国务院政府工作报告提出的就业目标是多少") == (NATIONAL,)
     assert regions.docs(NATIONAL, "国务院政府工作报告提出的就业目标是多少") == frozenset({"n"})
     assert frozenset({"n"}) in regions.searched_sets() and frozenset({"n", "a"}) in regions.searched_sets()
+
+
+def test_inside_its_own_documents_a_region_is_not_searched_for_by_name():
+    regions = Regions.of([_document("a", "湖南"), _document("b", "广东")])
+    assert regions.unnamed("广东省的外贸进出口总额是多少", "广东") == "外贸进出口总额是多少"
+    assert regions.unnamed("广东", "广东") == "广东"  # nothing else to search for: the name stays

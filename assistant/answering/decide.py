@@ -130,6 +130,10 @@ def decide(
     conflict = explicit_conflict(evidence, regions)
     if conflict:
         return Decision(REFUSE, 0.0, conflict, other_region=conflict == region_not_covered(evidence, regions))
+    if not any(best.features[_F[name]] for name in ("cov_own", "cov_context", "cov_section")):
+        # The best unit shares no word of the question's topic, nor does its paragraph or section: nothing
+        # relevant was found, however the rest of the evidence looks.
+        return Decision(REFUSE, 0.0, "文档中未找到与该问题直接相关的内容。")
     row = np.asarray([question_features(evidence, weights, known_years)])
     probability = float(model.question.probabilities(row)[0])
     thresholds = model.thresholds

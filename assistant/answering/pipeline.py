@@ -126,7 +126,16 @@ class Answerer:
         return replace(understanding, parts=parts)
 
     def _localized(self, question: ParsedQuestion, region: str) -> ParsedQuestion:
-        return replace(question, scope=self._regions.localize(question.scope, region))
+        """The question as read inside its region's documents: the region is "the province itself", and
+        its name, which those documents seldom write ("全省…"), is not searched for."""
+        localized = replace(question, scope=self._regions.localize(question.scope, region))
+        if not self._regions.several or region not in question.normalized:
+            return localized
+        return replace(
+            localized,
+            search_text=self._regions.unnamed(question.search_text, region),
+            canonical=self._regions.unnamed(question.canonical, region),
+        )
 
     def _placed(self, understanding: Understanding, region: str, docs: frozenset[str] | None) -> Understanding:
         parts = tuple(replace(part, parsed=self._localized(part.parsed, region), docs=docs) for part in understanding.parts)
