@@ -13,7 +13,7 @@ class Citation:
     id: int
     doc: str  # path relative to corpus/
     title: str
-    section: str  # section path, e.g. "2025年湖南省政府工作报告 › 二、关于2025年工作 › …"
+    section: str  # section path, e.g. "<title> › 二、关于2025年工作 › …"
     start: int  # Python string indices into the original file text
     end: int
     quote: str  # == original_text[start:end]

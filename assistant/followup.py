@@ -29,7 +29,7 @@ def _places() -> list[str]:
 
 
 def _place_only(question: str) -> str | None:
-    """The place a question like "那祁阳呢？" consists of, if that is all it says."""
+    """The place a question like "那<某县>呢？" consists of, if that is all it says."""
     remainder = _FILLER.sub("", question)
     for place in _places():
         if remainder.startswith(place) and len(remainder) - len(place) <= 2:
@@ -44,7 +44,7 @@ def _resolve_one(question: str, previous: str, has_topic: Callable[[str], bool])
     if place:
         named = [p for p in _places() if p in previous and p != place]
         if named:
-            # "祁阳呢？" after a question about 攸县: the same question about another place.
+            # "<县B>呢？" after a question about 县A: the same question about another place.
             return previous.replace(named[0], place)
     remainder = _FILLER.sub("", _TIME.sub("", question))
     is_followup = bool(_ANAPHORA.match(question)) or not has_topic(question)

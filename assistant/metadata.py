@@ -19,7 +19,7 @@ _HEADER_END = re.compile(r"^(各位代表|同志们|[一二三四五六七八九
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _TITLE_CUT = re.compile(r"\s*(?:——|－－|--+)")
 _NUMERAL = r"[一二三四五六七八九十百零\d]+"
-#: A people's congress session, with whoever it is of ("湖南省", "全国") before or inside it.
+#: A people's congress session, with whoever it is of ("X省", "全国") before or inside it.
 _SESSION = re.compile(
     rf"在\s*((?P<lead>[\u4e00-\u9fff]{{0,12}}?)第{_NUMERAL}届\s*(?P<inner>[\u4e00-\u9fff]{{0,6}}?)\s*人民代表大会\s*"
     rf"第{_NUMERAL}次(?:全体)?会议)"
@@ -47,9 +47,9 @@ KINDS = {"work_report": "政府工作报告", "monthly_report": "工作月报", 
 class Inferred:
     title: str
     date: str = ""  # ISO date of issue, "" when the header gives none
-    occasion: str = ""  # the session it was delivered at, e.g. "湖南省第十四届人民代表大会第三次会议"
-    issuer: str = ""  # e.g. "湖南省人民政府（湖南省省长 毛伟明）"
-    region: str = ""  # e.g. "湖南省", "广西壮族自治区", "全国"
+    occasion: str = ""  # the session it was delivered at, e.g. "X省第十四届人民代表大会第三次会议"
+    issuer: str = ""  # e.g. "X省人民政府（X省省长 <name>）"
+    region: str = ""  # e.g. "X省", "X壮族自治区", "全国"
     kind: str = "document"
     kind_label: str = "文档"
     covers_years: tuple[int, ...] = ()
@@ -117,7 +117,7 @@ def _date(header: str) -> str:
 
 
 def _occasion(header: str) -> tuple[str, str]:
-    """(the session, whoever it is of as written in it: "湖南省" or "全国"), or ("", "")."""
+    """(the session, whoever it is of as written in it: "X省" or "全国"), or ("", "")."""
     match = _SESSION.search(header)
     if not match:
         return "", ""
@@ -134,7 +134,7 @@ def _kind(title: str) -> str:
 
 
 def _speaker(header: str) -> tuple[str, str, str]:
-    """(office, name, what precedes the office on its line, e.g. "广东省" or "国务院"), or empty strings."""
+    """(office, name, what precedes the office on its line, e.g. "X省" or "国务院"), or empty strings."""
     for line in header.splitlines():
         match = _NAME_AFTER.search(line) or _NAME_BEFORE.search(line)
         if match and "在" not in match.group("name"):

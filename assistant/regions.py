@@ -21,7 +21,7 @@ NATIONAL = "全国"
 #: A question about the whole country names it first ("全国GDP增长目标"); "高于全国" is only a yardstick.
 _NATIONAL_REPORT = re.compile(r"国务院(?:的)?(?:政府)?工作报告|全国(?:的)?政府工作报告|国务院总理")
 _NATIONAL_QUESTION = re.compile(r"^(?:请问)?(?:全国|中国)|" + _NATIONAL_REPORT.pattern)
-#: What may follow a region's name in a question ("广东省", "重庆市", "广西壮族自治区").
+#: What may follow a region's name in a question ("X省", "X市", "X壮族自治区").
 _REGION_SUFFIX = r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)?"
 _JOINER = r"(?:和|与|及|跟|同|、|以及)"
 
@@ -31,7 +31,7 @@ class RegionError(CorpusError):
 
 
 def short_name(region: str) -> str:
-    """A region as the glossary writes it ("湖南省" -> "湖南"); "全国" and unknown names as given."""
+    """A region as the glossary writes it ("X省" -> "X", as its provinces list writes it); "全国" and unknown names as given."""
     for name in sorted(load_glossary().provinces, key=len, reverse=True):
         if region.startswith(name):
             return name
@@ -122,7 +122,7 @@ class Regions:
         return replace(scope, provinces=scope.provinces - named, home=scope.home or bool(named) or national)
 
     def unnamed(self, text: str, region: str) -> str:
-        """The text with the region's own name ("广东省", "广东的") taken out."""
+        """The text with the region's own name ("X省", "X的") taken out."""
         return re.sub(rf"{re.escape(region)}{_REGION_SUFFIX}(?:的)?", "", text).strip() or text
 
     def without_others(self, text: str, region: str, named: tuple[str, ...]) -> str:

@@ -31,7 +31,7 @@ class Scope:
     actual: bool = False
     provinces: frozenset[str] = frozenset()  # other provinces named
     places: frozenset[str] = frozenset()  # cities and counties of the province named
-    home: bool = False  # the province as a whole named ("全省", "湖南")
+    home: bool = False  # the province as a whole named ("全省", "我省")
 
     @property
     def is_empty(self) -> bool:
@@ -95,7 +95,7 @@ def compare_anchors(scope: Scope) -> list[tuple[str, Scope]]:
         if year not in covered:
             anchors.append((f"{year}年", Scope(years=frozenset({year}), actual=year != latest)))
     if (scope.places and scope.home or len(scope.places) >= 2) and len(anchors) <= 1:
-        # "溆浦县社零增速跟全省比", "攸县和祁阳…分别": each place (and the province), same time.
+        # "某县社零增速跟全省比", "A县和B县…分别": each place (and the province), same time.
         time = anchors[0][1] if anchors else Scope()
         anchors = [(place, Scope(years=time.years, periods=time.periods, places=frozenset({place}))) for place in sorted(scope.places)]
         if scope.home:

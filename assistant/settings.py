@@ -59,7 +59,7 @@ class Settings:
     lexical_tokenizer: str = "bigram"
     rrf_k: int = 60
     top_k: int = 5
-    #: The region a question naming none is about (e.g. 湖南); None: the region most documents speak for.
+    #: The region a question naming none is about (a glossary province name); None: the region most documents speak for.
     home_region: str | None = None
 
     max_question_chars: int = 2000

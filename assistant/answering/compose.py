@@ -35,7 +35,7 @@ class Draft:
 @dataclass(frozen=True)
 class Claim:
     unit: Unit
-    label: str = ""  # what the claim is about when its words do not say it ("目标", "长沙")
+    label: str = ""  # what the claim is about when its words do not say it ("目标", a city)
 
 
 class UnverifiedNumber(ValueError):

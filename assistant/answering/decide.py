@@ -127,9 +127,12 @@ def decide(
     best = evidence.best
     if best is None or evidence.part.topic.empty:
         return Decision(REFUSE, 0.0, "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。")
+    missing_region = region_not_covered(evidence, regions)
+    if missing_region:
+        return Decision(REFUSE, 0.0, missing_region, other_region=True)
     conflict = explicit_conflict(evidence, regions)
     if conflict:
-        return Decision(REFUSE, 0.0, conflict, other_region=conflict == region_not_covered(evidence, regions))
+        return Decision(REFUSE, 0.0, conflict)
     if not any(best.features[_F[name]] for name in ("cov_own", "cov_context", "cov_section")):
         # The best unit shares no word of the question's topic, nor does its paragraph or section: nothing
         # relevant was found, however the rest of the evidence looks.

@@ -91,7 +91,7 @@ class Answerer:
 
     def _understand(self, question: ParsedQuestion, implied: bool) -> Understanding:
         """The sub-questions, each placed in the region it is about: the one the question names, each of
-        several it names ("湖南和广东…分别"), or the home region."""
+        several it names ("A省和B省…分别"), or the home region."""
         named = self._regions.named(question.normalized)
         if len(named) < 2:
             region = named[0] if named else self._regions.home

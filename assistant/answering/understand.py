@@ -1,7 +1,7 @@
 """Understand: a parsed question as the typed sub-questions it asks, one per asked item.
 
 "去年GDP增长多少？总量多大？" asks two things; "社零和固投分别增长多少" two indicators; "今年目标多少？1-7月完成
-多少？" a target and an actual; "长沙和株洲各多少" two places. Each sub-question keeps the scope of the whole
+多少？" a target and an actual; "A市和B市各多少" two places. Each sub-question keeps the scope of the whole
 question where its own words do not give one, and says how it is to be labelled in the answer.
 """
 
@@ -33,7 +33,7 @@ class SubQuestion:
 
     parsed: ParsedQuestion
     topic: Topic
-    label: str = ""  # "目标", "1-7月", "长沙" … for a side of a comparison or an item of a list of asks
+    label: str = ""  # "目标", "1-7月", a city … for a side of a comparison or an item of a list of asks
     anchor: Scope | None = None  # a comparison side's own scope, which evidence must fit
     #: the documents it is answered from (those of the region it is about); None: every document
     docs: frozenset[str] | None = None
