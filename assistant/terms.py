@@ -131,11 +131,7 @@ class TermWeights:
     def missing_code(self, topic: "Topic", text: str) -> bool:
         """Whether the text lacks a Latin-letter term of the question (PM2.5, 5G) in every form of it:
         such a term names one precise thing, and a passage without it is about something else."""
-        lowered = text.lower()
-        return all(
-            any((_LATIN_TERM.fullmatch(t) or _CIRCLED.fullmatch(t)) and t not in lowered for t in terms)
-            for terms in topic.alternatives
-        )
+        return self.coverage_scorer(topic).missing_code(text.lower())
 
     def unwritten_share(self, topic: "Topic") -> float:
         """The weighted share of the topic's words that no passage writes (the best written form)."""
@@ -151,14 +147,38 @@ class TermWeights:
         return self.coverage_of_lowered(topic, text.lower())
 
     def coverage_of_lowered(self, topic: "Topic", lowered: str) -> float:
-        best = 0.0
+        return self.coverage_scorer(topic).coverage(lowered)
+
+    def coverage_scorer(self, topic: "Topic") -> "CoverageScorer":
+        """The topic's words with their weights looked up once, for scoring many texts against it."""
+        alternatives = []
         for terms in topic.alternatives:
-            total = sum(self.weight(t) for t in terms)
-            if total <= 0:
-                continue
-            found = sum(self.weight(t) * _credit(t, lowered) for t in terms)
+            weighted = tuple((t, self.weight(t), _bigrams(t) if len(t) >= 3 else ()) for t in terms)
+            total = sum(weight for _, weight, _ in weighted)
+            if total > 0:
+                alternatives.append((weighted, total))
+        codes = tuple(
+            tuple(t for t in terms if _LATIN_TERM.fullmatch(t) or _CIRCLED.fullmatch(t)) for terms in topic.alternatives
+        )
+        return CoverageScorer(tuple(alternatives), codes)
+
+
+@dataclass(frozen=True)
+class CoverageScorer:
+    """`TermWeights.coverage` and `missing_code` for one topic, its weights looked up once."""
+
+    alternatives: tuple[tuple[tuple[tuple[str, float, tuple[str, ...]], ...], float], ...]
+    codes: tuple[tuple[str, ...], ...]  # per alternative, its Latin-letter and circled-number terms
+
+    def coverage(self, lowered: str) -> float:
+        best = 0.0
+        for weighted, total in self.alternatives:
+            found = sum(weight * _credit_with(term, grams, lowered) for term, weight, grams in weighted)
             best = max(best, found / total)
         return best
+
+    def missing_code(self, lowered: str) -> bool:
+        return all(any(t not in lowered for t in codes) for codes in self.codes)
 
 
 @dataclass(frozen=True)
@@ -170,17 +190,17 @@ class Topic:
         return not any(self.alternatives)
 
 
-def _credit(term: str, text: str) -> float:
+def _credit_with(term: str, grams: tuple[str, ...], text: str) -> float:
+    """1 for a term the text contains; for a longer one, partial credit for its bigrams (`grams`)."""
     if term in text:
         return 1.0
-    if len(term) >= 3:
-        grams = _bigrams(term)
+    if grams:
         return 0.8 * sum(1 for gram in grams if gram in text) / len(grams)
     return 0.0
 
 
-def _bigrams(term: str) -> list[str]:
-    return [term[i : i + 2] for i in range(len(term) - 1)] or [term]
+def _bigrams(term: str) -> tuple[str, ...]:
+    return tuple(term[i : i + 2] for i in range(len(term) - 1)) or (term,)
 
 
 def _words(text: str, is_written: Callable[[str], bool]) -> list[str]:

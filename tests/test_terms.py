@@ -57,3 +57,15 @@ def test_a_question_leaning_on_the_previous_one_has_no_topic_of_its_own(weights)
 def test_characters_jieba_cannot_place_are_kept_together(weights):
     assert "文旅" in weights.content_terms("今年文旅方面有什么打算")
     assert "上作" not in weights.content_terms("报告是哪天在什么会议上作的")
+
+
+def test_a_topic_scorer_gives_each_passage_the_coverage_and_codes_of_the_topic(weights, corpus_chunks):
+    # One scorer per sub-question serves all its candidates: it must agree with the weights on every text.
+    topic = topic_of(weights, "去年PM2.5浓度和粮食播种面积是多少？")
+    scorer = weights.coverage_scorer(topic)
+    for chunk in corpus_chunks[:40]:
+        lowered = chunk.text.lower()
+        assert 0.0 <= scorer.coverage(lowered) <= 1.0
+        assert scorer.missing_code(lowered) == ("pm2.5" not in lowered)
+    assert scorer.coverage("pm2.5浓度下降，粮食播种面积稳定") == pytest.approx(1.0)
+    assert scorer.coverage("城镇新增就业") == 0.0

@@ -105,6 +105,7 @@ class UnitFacts:
     has_day: bool
     field_label: bool
     share_words: bool
+    subject: str  # what the unit's first figure is said of, without its noise words
 
     @classmethod
     def of(cls, unit: Unit) -> "UnitFacts":
@@ -125,102 +126,123 @@ class UnitFacts:
             has_day=bool(_DAY.search(unit.sentence)),
             field_label=bool(_FIELD_LABEL.search(unit.sentence)),
             share_words=bool(_SHARE.search(text)),
+            subject=_figure_subject(text),
         )
 
 
-def unit_features(
-    question: ParsedQuestion, topic: Topic, facts: UnitFacts, hit_score: float, rank: int, weights: TermWeights
-) -> list[float]:
-    unit = facts.unit
-    text = unit.text
-    scope = unit.scope
-    asked = question.scope
-    intent = question.intent
-    cov_own = weights.coverage_of_lowered(topic, facts.lowered)
-    cov_context = weights.coverage_of_lowered(topic, facts.context_lowered)
-    cov_section = weights.coverage_of_lowered(topic, facts.section_lowered)
-    in_header = facts.in_header
-    length = facts.length
-    log_len = facts.log_len
-    has_number = facts.has_number
-    items = facts.items
+class PartFeatures:
+    """The features of units for one sub-question: what depends on the question alone is worked out
+    once here, so that scoring a unit costs only what depends on the unit."""
 
-    years_asked = asked.years
-    year_match = float(bool(years_asked and scope.years & years_asked))
-    year_conflict = float(bool(years_asked and scope.years and not scope.years & years_asked))
-    periods_asked = {p for p in asked.periods if _PERIOD_WORD.search(p)}
-    if "全年" in periods_asked and scope.years and not scope.periods and not scope.plan:
-        # A past year's figure in a review of that year ("2024年，…产值突破8500亿元") is the whole year's.
-        periods_asked.discard("全年")
-    months_asked = {p for p in asked.periods if _MONTH_ONLY.fullmatch(p)}
-    period_match = float(bool(periods_asked and scope.periods & periods_asked))
-    period_conflict = float(bool(periods_asked and scope.periods and not scope.periods & periods_asked))
-    period_absent = float(bool(periods_asked and not scope.periods))
-    period_unasked = float(bool(not periods_asked and not months_asked and scope.periods and not scope.inherited_period))
-    wants_target = asked.target and not asked.actual
-    wants_actual = asked.actual and not asked.target
-    places = asked.places | asked.provinces
-    place_match = float(sum(1 for p in places if p in scope.text)) / len(places) if places else 0.0
-    place_conflict = float(bool(places and not any(p in scope.text for p in places)))
-    expected = question.expects
-    unit_missing = float(
-        bool(expected.unit)
-        and not re.search(r"[\d百千万亿十][\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit or ""), text)
-    )
-    is_figure = intent in ("figure", "compare")
-    days = _DAY_IN_QUESTION.findall(question.normalized)
-    return [
-        hit_score,
-        1.0 / (1 + rank),
-        cov_own,
-        cov_context,
-        cov_section,
-        _bigram_share(question.phrase, text),
-        min(_shared_run(question.phrase, text), 10) / 10,
-        _subject_share(topic, text),
-        log_len,
-        float(unit.level == "sentence"),
-        float(unit.level == "part"),
-        float(unit.level == "clause"),
-        float(facts.heading_only),
-        float(in_header),
-        float(in_header and question.about_document),
-        year_match,
-        year_conflict,
-        float(scope.inferred_year),
-        period_match,
-        period_conflict,
-        period_absent,
-        period_unasked,
-        float(bool(months_asked and scope.periods)),
-        float(wants_target and scope.plan),
-        float(wants_target and not scope.plan),
-        float(wants_actual and scope.plan),
-        float(wants_actual and not scope.plan),
-        place_match,
-        place_conflict,
-        float(bool(scope.places and not asked.places)),
-        float(has_number),
-        float(meets_expectation(question, text)),
-        unit_missing,
-        float(expected.percent and not expected.share and facts.share_words),
-        float(weights.missing_code(topic, facts.context_lowered)),
-        float(facts.has_day),
-        min(items, 8) / 8,
-        float(is_figure and has_number),
-        float(is_figure) * log_len,
-        float(intent == "date" and facts.has_day),
-        float(intent == "list") * min(items, 8) / 8,
-        float(intent == "list") * log_len,
-        float(intent == "policy") * log_len,
-        float(intent == "entity" and length < 40),
-        float(question.about_document and in_header) * log_len,
-        float(any(day in facts.sentence_compact for day in days)),
-        float(in_header and bool(_DOCUMENT_WORDS.search(question.normalized))),
-        float(in_header and intent == "date"),
-        float(in_header and intent == "entity"),
-        float(facts.field_label),
-    ]
+    def __init__(self, question: ParsedQuestion, topic: Topic, weights: TermWeights) -> None:
+        self.question = question
+        self.topic = topic
+        self._coverage = weights.coverage_scorer(topic)
+        asked = question.scope
+        self._years_asked = asked.years
+        self._periods_asked = frozenset(p for p in asked.periods if _PERIOD_WORD.search(p))
+        self._months_asked = bool({p for p in asked.periods if _MONTH_ONLY.fullmatch(p)})
+        self._wants_target = asked.target and not asked.actual
+        self._wants_actual = asked.actual and not asked.target
+        self._places = tuple(asked.places | asked.provinces)
+        self._asked_places = bool(asked.places)
+        expected = question.expects
+        self._unit_pattern = (
+            re.compile(r"[\d百千万亿十][\d.]*\s*(?:[万亿千百])?" + re.escape(expected.unit)) if expected.unit else None
+        )
+        self._share_for_growth = expected.percent and not expected.share
+        self._phrase = question.phrase[:MAX_PHRASE_CHARS]
+        self._phrase_grams = {
+            self._phrase[i : i + 2] for i in range(len(self._phrase) - 1) if "|" not in self._phrase[i : i + 2]
+        }
+        self._days = _DAY_IN_QUESTION.findall(question.normalized)
+        self._document_words = bool(_DOCUMENT_WORDS.search(question.normalized))
+
+    def row(self, facts: UnitFacts, hit_score: float, rank: int) -> list[float]:
+        question = self.question
+        unit = facts.unit
+        text = unit.text
+        scope = unit.scope
+        intent = question.intent
+        coverage = self._coverage.coverage
+        in_header = facts.in_header
+        length = facts.length
+        log_len = facts.log_len
+        has_number = facts.has_number
+        items = facts.items
+
+        years_asked = self._years_asked
+        year_match = float(bool(years_asked and scope.years & years_asked))
+        year_conflict = float(bool(years_asked and scope.years and not scope.years & years_asked))
+        periods_asked = self._periods_asked
+        if "全年" in periods_asked and scope.years and not scope.periods and not scope.plan:
+            # A past year's figure in a review of that year ("2024年，…产值突破8500亿元") is the whole year's.
+            periods_asked = periods_asked - {"全年"}
+        months_asked = self._months_asked
+        period_match = float(bool(periods_asked and scope.periods & periods_asked))
+        period_conflict = float(bool(periods_asked and scope.periods and not scope.periods & periods_asked))
+        period_absent = float(bool(periods_asked and not scope.periods))
+        period_unasked = float(bool(not periods_asked and not months_asked and scope.periods and not scope.inherited_period))
+        wants_target = self._wants_target
+        wants_actual = self._wants_actual
+        places = self._places
+        place_match = float(sum(1 for p in places if p in scope.text)) / len(places) if places else 0.0
+        place_conflict = float(bool(places and not any(p in scope.text for p in places)))
+        unit_missing = float(self._unit_pattern is not None and not self._unit_pattern.search(text))
+        is_figure = intent in ("figure", "compare")
+        grams = self._phrase_grams
+        return [
+            hit_score,
+            1.0 / (1 + rank),
+            coverage(facts.lowered),
+            coverage(facts.context_lowered),
+            coverage(facts.section_lowered),
+            sum(1 for g in grams if g in text) / len(grams) if grams else 0.0,
+            min(_shared_run(self._phrase, text), 10) / 10,
+            _subject_share(self.topic, facts.subject),
+            log_len,
+            float(unit.level == "sentence"),
+            float(unit.level == "part"),
+            float(unit.level == "clause"),
+            float(facts.heading_only),
+            float(in_header),
+            float(in_header and question.about_document),
+            year_match,
+            year_conflict,
+            float(scope.inferred_year),
+            period_match,
+            period_conflict,
+            period_absent,
+            period_unasked,
+            float(bool(months_asked and scope.periods)),
+            float(wants_target and scope.plan),
+            float(wants_target and not scope.plan),
+            float(wants_actual and scope.plan),
+            float(wants_actual and not scope.plan),
+            place_match,
+            place_conflict,
+            float(bool(scope.places and not self._asked_places)),
+            float(has_number),
+            float(meets_expectation(question, text)),
+            unit_missing,
+            float(self._share_for_growth and facts.share_words),
+            float(self._coverage.missing_code(facts.context_lowered)),
+            float(facts.has_day),
+            min(items, 8) / 8,
+            float(is_figure and has_number),
+            float(is_figure) * log_len,
+            float(intent == "date" and facts.has_day),
+            float(intent == "list") * min(items, 8) / 8,
+            float(intent == "list") * log_len,
+            float(intent == "policy") * log_len,
+            float(intent == "entity" and length < 40),
+            float(question.about_document and in_header) * log_len,
+            float(any(day in facts.sentence_compact for day in self._days)),
+            float(in_header and self._document_words),
+            float(in_header and intent == "date"),
+            float(in_header and intent == "entity"),
+            float(facts.field_label),
+        ]
 
 
 def feature_matrix(rows: list[list[float]]) -> np.ndarray:
@@ -229,14 +251,6 @@ def feature_matrix(rows: list[list[float]]) -> np.ndarray:
 
 #: The question's own words compared character by character: a pasted paragraph is cut to this.
 MAX_PHRASE_CHARS = 120
-
-
-def _bigram_share(phrase: str, text: str) -> float:
-    phrase = phrase[:MAX_PHRASE_CHARS]
-    grams = {phrase[i : i + 2] for i in range(len(phrase) - 1) if "|" not in phrase[i : i + 2]}
-    if not grams:
-        return 0.0
-    return sum(1 for g in grams if g in text) / len(grams)
 
 
 def _shared_run(phrase: str, text: str) -> int:
@@ -251,9 +265,12 @@ def _shared_run(phrase: str, text: str) -> int:
     return longest
 
 
-def _subject_share(topic: Topic, text: str) -> float:
+def _figure_subject(text: str) -> str:
+    return _SUBJECT_NOISE.sub("", re.split(r"\d", _DATES.sub("", text), maxsplit=1)[0][-24:])
+
+
+def _subject_share(topic: Topic, subject: str) -> float:
     """How much of what a figure is said of ("规模工业增加值" in "规模工业增加值增长7.3%") is the topic."""
-    subject = _SUBJECT_NOISE.sub("", re.split(r"\d", _DATES.sub("", text), maxsplit=1)[0][-24:])
     if not subject:
         return 0.0
     best = 0.0

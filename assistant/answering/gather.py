@@ -16,7 +16,7 @@ from ..evidence import Unit, split_units
 from ..retrieval.retriever import Hit, Retriever
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights
-from .features import UnitFacts, feature_matrix, unit_features
+from .features import PartFeatures, UnitFacts, feature_matrix
 from .scoring import AnswerModel
 from .understand import SubQuestion
 
@@ -124,11 +124,12 @@ class Gatherer:
         split = [hit for hit in split if not (title_blocks and hit.chunk.section[1:2] == (PREAMBLE,))]
         units: list[tuple[Unit, Hit, int]] = []
         rows = []
+        features = PartFeatures(parsed, part.topic, weights)
         for rank, hit in enumerate(split):
             for facts in self.facts(hit.chunk):
                 if part.anchor is None or fits_anchor(part.anchor, facts.unit):
                     units.append((facts.unit, hit, rank))
-                    rows.append(unit_features(parsed, part.topic, facts, hit.score, rank, weights))
+                    rows.append(features.row(facts, hit.score, rank))
         return split, units, rows
 
     def gather(self, part: SubQuestion, weights: TermWeights | None = None) -> PartEvidence:
