@@ -80,14 +80,13 @@ class Regions:
     def named(self, text: str) -> tuple[str, ...]:
         """The covered regions a question names, in the order it names them; the country when it asks
         about the country and names no province."""
-        found = []
+        found = [(at, region) for at, region in load_glossary().province_mentions(text) if region in self.docs_by_region]
+        provinces = set(load_glossary().provinces)
         for region in self.docs_by_region:
-            if region == NATIONAL:
-                continue
-            at = text.find(region)
-            if at >= 0:
-                found.append((at, region))
-        named = tuple(region for _, region in sorted(found))
+            # A region the glossary does not list (a city a document speaks for) is named by its name.
+            if region not in provinces and region != NATIONAL and region in text:
+                found.append((text.find(region), region))
+        named = tuple(region for _, region in sorted(found) if region != NATIONAL)
         if not named and NATIONAL in self.docs_by_region and _NATIONAL_QUESTION.search(text):
             return (NATIONAL,)
         return named

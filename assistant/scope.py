@@ -67,7 +67,7 @@ def detect_scope(text: str) -> Scope:
         periods.add("全年")
     for month in _MONTH.findall(text):
         periods.add(f"{int(month)}月")
-    provinces = {p for p in glossary.provinces if p in text}
+    provinces = {p for _, p in glossary.province_mentions(text)}
     places = {p for p in glossary.local_places if p in text}
     return Scope(
         years=frozenset(int(y) for y in _YEAR.findall(text)),

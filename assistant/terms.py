@@ -42,7 +42,13 @@ _QUESTION_WORDS = {
 # question naming a region is answered from that region's documents, which call it 全省.
 _REGION_WORDS = {
     form for name in load_glossary().provinces for form in (name, name + "省", name + "市")
-} | set(load_glossary().home)
+} | set(load_glossary().home) | set(load_glossary().region_aliases)
+_REGION_NAME = re.compile(
+    "|".join(
+        re.escape(name) + "(?:省|市)?"
+        for name in sorted((*load_glossary().provinces, *load_glossary().region_aliases), key=len, reverse=True)
+    )
+)
 _STOP_WORDS = set(_STOP_PHRASES) | _REGION_WORDS | {
     "亿元", "万元", "元", "亿斤", "万人", "公里", "万亩", "百分点", "个百分点", "万家", "万辆", "万台", "具体",
     "请问", "一下", "情况", "哪个", "哪家", "哪位", "谁", "多久", "时间", "日期", "数据", "指标", "数字", "关于",
@@ -51,6 +57,8 @@ _STOP_WORDS = set(_STOP_PHRASES) | _REGION_WORDS | {
     "时候", "何时", "哪些方面", "怎么", "如何", "数量", "总数", "水平", "多高", "怎样", "近期", "形势", "进展", "状况", "打算", "安排", "方面", "工作", "做法", "省里", "政府", "我们", "咱们", "本省", "省内", "全年", "年度",
     "现在", "目前", "当前", "如今", "至今", "眼下", "已经", "一个月", "每个月", "大概", "大约", "差不多", "主要",
     "具体内容", "分别是", "是哪", "哪几", "一共", "总共", "多久", "几点", "报告里", "报告中", "里面", "提出",
+    # Words that ask for a comparison: the difference is computed, never looked up.
+    "相差", "差距", "差额", "多出", "高出", "超出", "两者", "二者", "谁快", "谁高", "哪个高", "哪个快",
 }
 
 
@@ -83,6 +91,8 @@ class TermWeights:
         """
         text = _TIME_WORDS.sub(" ", text)
         text = _HOW_MANY_ITEMS.sub(" ", text)
+        # A region's name says where, not what ("X省政府" is 政府), and jieba may glue it to a word.
+        text = _REGION_NAME.sub(" ", text)
         for phrase in _STOP_PHRASES_LONG:
             text = text.replace(phrase, " ")
         # "第七项" of a numbered list is written "⑦" in the documents.

@@ -52,6 +52,15 @@ def test_a_question_is_placed_in_the_regions_it_names_in_order():
     assert scope.home and scope.provinces == frozenset({"江西"})
 
 
+def test_a_region_called_by_another_of_its_names_is_the_region():
+    regions = Regions.of([_document("a", "湖南"), _document("h", "黑龙江"), _document("f", "福建")])
+    assert regions.named("龙江今年战新产业营收要增长多少") == ("黑龙江",)
+    assert regions.named("八闽和三湘去年粮食产量") == ("福建", "湖南")
+    # Inside the province's full name the other name is not a second mention.
+    assert regions.named("黑龙江的龙江工匠") == ("黑龙江",)
+    assert detect_scope("龙江去年GDP").provinces == frozenset({"黑龙江"})
+
+
 def test_one_region_covers_everything_so_nothing_is_restricted():
     regions = Regions.of([_document("a", "湖南"), _document("b", "湖南省")])
     assert regions.docs("湖南") is None
@@ -97,6 +106,12 @@ def test_two_regions_are_each_answered_from_their_own_report_with_the_difference
 def test_a_region_without_a_document_is_refused_naming_what_the_corpus_covers(regional_assistant):
     answer = regional_assistant.ask("江西2024年粮食产量是多少？")
     assert answer.refused and "江西" in answer.answer and "广东" in answer.answer and "湖南" in answer.answer, answer.answer
+
+
+def test_who_delivered_a_plain_text_report_is_its_speaker_line(regional_assistant):
+    answer = regional_assistant.ask("甘肃省2025年政府工作报告是谁作的？")
+    assert not answer.refused and "任振鹤" in answer.answer, answer.answer
+    assert _cited_docs(answer) == {REPORTS[1]}
 
 
 def test_a_plain_text_reports_review_answers_for_the_year_before_its_own(regional_assistant):

@@ -69,3 +69,10 @@ def test_a_topic_scorer_gives_each_passage_the_coverage_and_codes_of_the_topic(w
         assert scorer.missing_code(lowered) == ("pm2.5" not in lowered)
     assert scorer.coverage("pm2.5浓度下降，粮食播种面积稳定") == pytest.approx(1.0)
     assert scorer.coverage("城镇新增就业") == 0.0
+
+
+def test_a_region_s_name_and_the_words_of_a_comparison_are_not_topic_words(weights):
+    # "X省政府" is one jieba word: the region is where, not what; a difference is computed, not looked up.
+    assert weights.content_terms("辽宁省政府对今年面临的形势怎么判断") == ["面临", "判断"]
+    terms = weights.content_terms("粮食产量去年多少？今年目标多少？两者相差多少？")
+    assert "相差" not in terms and "两者" not in terms and terms

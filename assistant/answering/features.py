@@ -11,10 +11,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from ..evidence import Unit, meets_expectation
+from ..glossary import load_glossary
 from ..question import ParsedQuestion
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights, Topic
@@ -31,6 +33,7 @@ _SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|�
 _DAY_IN_QUESTION = re.compile(r"\d{1,2}月\d{1,2}日")
 #: Words by which a question speaks of a document itself rather than of what it reports.
 _DOCUMENT_WORDS = re.compile(r"这期|本期|这份|该报告|月报|报告|文件|印发|发布|编发|编制|联系人|联系电话|电话|邮箱|报送|抄送|发给|栏目|落款|署名|作报告|在什么会")
+_ASKS_WHO = re.compile(r"谁|何人|哪位|报告人|作报告的人")
 _FIELD_LABEL = re.compile(r"^(?:报|发|抄送|联系人|电话|邮箱)：|联系人：|电话：|邮箱：")
 
 FEATURE_NAMES = (
@@ -84,6 +87,7 @@ FEATURE_NAMES = (
     "date_x_header",
     "entity_x_header",
     "label_words",  # the unit is a header line of the form "联系人：", "报：", "发："
+    "who_x_speaker",  # the question asks who, and the unit is a line of an office and a name ("省长 X")
 )
 
 
@@ -106,6 +110,7 @@ class UnitFacts:
     field_label: bool
     share_words: bool
     subject: str  # what the unit's first figure is said of, without its noise words
+    speaker_line: bool
 
     @classmethod
     def of(cls, unit: Unit) -> "UnitFacts":
@@ -127,6 +132,7 @@ class UnitFacts:
             field_label=bool(_FIELD_LABEL.search(unit.sentence)),
             share_words=bool(_SHARE.search(text)),
             subject=_figure_subject(text),
+            speaker_line=bool(_speaker_line().fullmatch(text.strip(" \u3000。"))),
         )
 
 
@@ -157,6 +163,7 @@ class PartFeatures:
         }
         self._days = _DAY_IN_QUESTION.findall(question.normalized)
         self._document_words = bool(_DOCUMENT_WORDS.search(question.normalized))
+        self._asks_who = bool(_ASKS_WHO.search(question.normalized))
 
     def row(self, facts: UnitFacts, hit_score: float, rank: int) -> list[float]:
         question = self.question
@@ -242,6 +249,7 @@ class PartFeatures:
             float(in_header and intent == "date"),
             float(in_header and intent == "entity"),
             float(facts.field_label),
+            float(self._asks_who and facts.speaker_line),
         ]
 
 
@@ -263,6 +271,13 @@ def _shared_run(phrase: str, text: str) -> int:
             longest = length
             length += 1
     return longest
+
+
+@lru_cache(maxsize=1)
+def _speaker_line() -> re.Pattern:
+    """A line of an office and a name: "省长 X", "X省人民政府省长 X", "代理主席 X·Y"."""
+    titles = "|".join(re.escape(t) for t in load_glossary().speaker_titles) or "(?!)"
+    return re.compile(rf"[^，。；：、]{{0,16}}?(?:代理|代)?(?:{titles})[\s\u3000]*[\u4e00-\u9fff]{{2,4}}(?:·[\u4e00-\u9fff]{{2,8}})?")
 
 
 def _figure_subject(text: str) -> str:

@@ -16,7 +16,7 @@ from ..evidence import Unit, split_units
 from ..retrieval.retriever import Hit, Retriever
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights
-from .features import PartFeatures, UnitFacts, feature_matrix
+from .features import FEATURE_NAMES, PartFeatures, UnitFacts, feature_matrix
 from .scoring import AnswerModel
 from .understand import SubQuestion
 
@@ -157,9 +157,12 @@ class _Headers:
 
 def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilities) -> PartEvidence:
     """Candidates best first, and passages ranked by their best candidate and their retrieval score."""
+    # A unit that shares no word of the topic, nor does its paragraph or section, comes after every unit
+    # that does (a question about a document itself may be answered by a header line sharing none).
+    ranked_by_topic = not part.parsed.about_document
     candidates = sorted(
         (Candidate(unit, hit, rank, tuple(row), float(p)) for (unit, hit, rank), row, p in zip(units, rows, probabilities)),
-        key=lambda c: (-c.probability, c.rank, c.unit.start),
+        key=lambda c: (ranked_by_topic and not _on_topic(c), -c.probability, c.rank, c.unit.start),
     )
     best_by_passage: dict[str, float] = {}
     for candidate in candidates:
@@ -169,6 +172,13 @@ def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilit
         key=lambda item: -item[1],
     )
     return PartEvidence(part, tuple(candidates), tuple(passages))
+
+
+_COVERAGE = tuple(FEATURE_NAMES.index(name) for name in ("cov_own", "cov_context", "cov_section"))
+
+
+def _on_topic(candidate: Candidate) -> bool:
+    return any(candidate.features[i] for i in _COVERAGE)
 
 
 def fits_anchor(anchor, unit: Unit) -> bool:

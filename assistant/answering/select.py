@@ -185,13 +185,16 @@ def _in_header(unit: Unit) -> bool:
 
 
 def _header_block(unit: Unit) -> Unit:
-    """A document's title block up to the line that carries its date, cited as one span."""
+    """A document's title block up to the line that carries its date, cited as one span; when the best
+    line comes after it (who delivered the report, on the line below the date), up to that line."""
     text = unit.chunk.text
     if unit.chunk.section[1] == FOOTER:
         return unit if unit.level == "sentence" else sentence_of(unit)
     dated = re.search(r"20\d{2}年\d{1,2}月\d{1,2}日", text)
     end = text.find("\n", dated.end()) if dated else -1
     end = len(text) if end < 0 else end
+    if unit.start >= end and "\n" not in text[end + 1 : unit.start]:
+        end = unit.end
     return Unit(unit.chunk, 0, end, "sentence", 0, end)
 
 
