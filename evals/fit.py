@@ -243,7 +243,7 @@ def _evidence_floor(q_oof: np.ndarray, labels: np.ndarray, evidences, hedge: flo
     best_floor, best_acc = 1.01, accuracy
     positive, negative = labels == 1, labels == 0
     for floor in EVIDENCE_GRID:
-        answered = np.asarray([q >= hedge or evidence_stands(e.best, floor) for q, e in zip(q_oof, evidences)])
+        answered = np.asarray([q >= hedge or evidence_stands(e.best, floor, e.part.parsed) for q, e in zip(q_oof, evidences)])
         tpr = float(answered[positive].mean()) if positive.any() else 0.0
         tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
         acc = (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
@@ -290,20 +290,29 @@ def _all_units(parts: list[PartRows]) -> tuple[np.ndarray, np.ndarray]:
     return feature_matrix(rows), np.asarray(labels)
 
 
-def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """The threshold with the best weighted accuracy: the share of answerable sub-questions answered
-    and REFUSAL_WEIGHT times the share of unanswerable ones refused."""
-    candidates = np.unique(np.round(probabilities, 4))
-    best_t, best_acc = 0.5, -1.0
+#: Thresholds tried, and how far either side of one the weighted accuracy is averaged when choosing it: a
+#: threshold on the edge of a lucky run of out-of-fold probabilities would not hold on new questions.
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.005), 4)
+THRESHOLD_WINDOW = 0.03
+
+
+def _weighted_accuracy(probabilities: np.ndarray, labels: np.ndarray, t: float) -> float:
+    """The share of answerable sub-questions answered and REFUSAL_WEIGHT times the share of
+    unanswerable ones refused, at threshold t."""
     positive, negative = labels == 1, labels == 0
-    for t in candidates:
-        answered = probabilities >= t
-        tpr = float(answered[positive].mean()) if positive.any() else 0.0
-        tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
-        acc = (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
-        if acc > best_acc + 1e-12:
-            best_t, best_acc = float(t), acc
-    return best_t, best_acc
+    answered = probabilities >= t
+    tpr = float(answered[positive].mean()) if positive.any() else 0.0
+    tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
+    return (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
+
+
+def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """The threshold whose weighted accuracy, averaged over the thresholds within THRESHOLD_WINDOW of it,
+    is best (ties: the lower one), with its own weighted accuracy."""
+    accuracies = np.asarray([_weighted_accuracy(probabilities, labels, t) for t in THRESHOLD_GRID])
+    smoothed = np.asarray([accuracies[np.abs(THRESHOLD_GRID - t) <= THRESHOLD_WINDOW + 1e-9].mean() for t in THRESHOLD_GRID])
+    best = int(np.argmax(np.round(smoothed, 6)))
+    return float(THRESHOLD_GRID[best]), float(accuracies[best])
 
 
 def _confident_threshold(probabilities: np.ndarray, labels: np.ndarray, floor: float, precision: float = 0.97) -> float:

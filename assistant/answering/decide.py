@@ -36,7 +36,7 @@ QUESTION_FEATURES = (
     "unwritten_share", "year_unknown", "intent_figure", "intent_list", "intent_policy", "intent_date",
     "intent_entity", "about_document", "asks_number", "asks_unit", "best_heaviest_term", "topic_terms",
     "best_exact_share", "best_heaviest_in_unit",
-    "number_asked_none_given", "unit_asked_none_given", "percent_asked_none_given",
+    "number_asked_none_given", "unit_asked_none_given", "percent_asked_none_given", "share_asked_none_given",
 )
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "actual_plan", "place_conflict", "unit_missing")
 
@@ -54,7 +54,6 @@ def question_features(evidence: PartEvidence, weights: TermWeights, known_years:
     candidates = evidence.candidates
     parsed = evidence.part.parsed
     best = candidates[0] if candidates else None
-    asks_number = parsed.expects.number or parsed.expects.percent
     p_best = best.probability if best else 0.0
     p_second = candidates[1].probability if len(candidates) > 1 else 0.0
     in_scope = [c.probability for c in candidates if not any(c.features[_F[n]] for n in _CONFLICTS)]
@@ -77,11 +76,23 @@ def question_features(evidence: PartEvidence, weights: TermWeights, known_years:
         _exact_share(evidence.part.topic, best, weights) if best else 0.0,
         _heaviest_in_unit(evidence.part.topic, best, weights) if best else 0.0,
         # The figure asked for and what the best evidence holds, together (a linear model cannot AND).
-        float(asks_number and best is not None and not best.features[_F["has_number"]]),
-        float(bool(parsed.expects.unit) and best is not None and bool(best.features[_F["unit_missing"]])),
-        float(parsed.expects.percent and best is not None and not _PERCENT.search(best.unit.text)),
+        *asked_none_given(parsed, best),
     ]
     return values
+
+
+def asked_none_given(parsed, best: Candidate | None) -> list[float]:
+    """Whether the best unit lacks what the question asks for: a number, an amount in the unit asked
+    ("多少亿元"), a percentage, a share ("占比")."""
+    if best is None:
+        return [0.0, 0.0, 0.0, 0.0]
+    expects = parsed.expects
+    return [
+        float((expects.number or expects.percent) and not best.features[_F["has_number"]]),
+        float(bool(expects.unit) and bool(best.features[_F["unit_missing"]])),
+        float(expects.percent and not _PERCENT.search(best.unit.text)),
+        float(expects.share and not _SHARE.search(best.unit.text)),
+    ]
 
 
 def _exact_share(topic, best: Candidate, weights: TermWeights) -> float:
@@ -142,7 +153,7 @@ def decide(
     thresholds = model.thresholds
     if probability >= thresholds.answer:
         return Decision(ANSWER, probability)
-    if probability >= thresholds.hedge or evidence_stands(best, thresholds.evidence):
+    if probability >= thresholds.hedge or evidence_stands(best, thresholds.evidence, evidence.part.parsed):
         return Decision(HEDGE, probability)
     return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
 
@@ -151,19 +162,23 @@ def decide(
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "place_conflict", "actual_plan", "missing_code")
 
 
-def evidence_stands(best: Candidate | None, floor: float) -> bool:
-    """Whether the best unit is probable enough, and free of scope conflicts, to be given at least as an
-    uncertain answer."""
+def evidence_stands(best: Candidate | None, floor: float, parsed=None) -> bool:
+    """Whether the best unit is probable enough, free of scope conflicts and (given the question) holding
+    the kind of figure asked for, to be given at least as an uncertain answer."""
     if best is None:
+        return False
+    if parsed is not None and any(asked_none_given(parsed, best)):
         return False
     return best.probability >= floor and not any(best.features[_F[name]] for name in _CONFLICTS)
 
 
 #: A question about the whole country names it first ("全国GDP增长多少"); "高于全国" is a yardstick.
-_NATIONAL = re.compile(r"^(?:请问)?(全国|中国)")
+_NATIONAL = re.compile(r"^(?:请问)?(全国|中国)(?!排|第|位|居|名)")
 _LATIN_CODE = re.compile(r"[A-Za-z]")
 _MONTH_ONLY = re.compile(r"\d{1,2}月")
 _PERCENT = re.compile(r"%|％|百分点|倍|翻番|\d成")
+#: A share, in words or as a percentage that is not a change ("不足20%" is one, "增长12%" is not).
+_SHARE = re.compile(r"占|比重|比例|份额|(?<![\d.])(?<!增长)(?<!下降)(?<!提高)(?<!增速)(?<!回落)(?<!降低)\d+(?:\.\d+)?[%％]")
 
 
 #: The best candidates looked at for an amount in the unit a question asks for ("多少亿元").

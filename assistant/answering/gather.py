@@ -159,10 +159,16 @@ def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilit
     """Candidates best first, and passages ranked by their best candidate and their retrieval score."""
     # A unit that shares no word of the topic, nor does its paragraph or section, comes after every unit
     # that does (a question about a document itself may be answered by a header line sharing none).
+    # So does one without a number, for a figure asked ("多少"): an answer to it must hold one.
     ranked_by_topic = not part.parsed.about_document
+    asks_figure = part.parsed.intent in ("figure", "compare") and (part.parsed.expects.number or part.parsed.expects.percent)
     candidates = sorted(
         (Candidate(unit, hit, rank, tuple(row), float(p)) for (unit, hit, rank), row, p in zip(units, rows, probabilities)),
-        key=lambda c: (ranked_by_topic and not _on_topic(c), -c.probability, c.rank, c.unit.start),
+        key=lambda c: (
+            ranked_by_topic and not _on_topic(c),
+            bool(asks_figure) and not c.features[_HAS_NUMBER],
+            -c.probability, c.rank, c.unit.start,
+        ),
     )
     best_by_passage: dict[str, float] = {}
     for candidate in candidates:
@@ -175,6 +181,7 @@ def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilit
 
 
 _COVERAGE = tuple(FEATURE_NAMES.index(name) for name in ("cov_own", "cov_context", "cov_section"))
+_HAS_NUMBER = FEATURE_NAMES.index("has_number")
 
 
 def _on_topic(candidate: Candidate) -> bool:

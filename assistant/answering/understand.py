@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ..question import ParsedQuestion, parse_question
-from ..scope import Scope, compare_anchors
+from ..scope import Scope, compare_anchors, detect_scope
 from ..terms import TermWeights, Topic
 
 #: Words that ask for something: a clause holding one is a question of its own.
@@ -129,13 +129,17 @@ def _sub(text: str, question: ParsedQuestion, weights: TermWeights, reference_ye
     parsed = parse_question(text, reference_year)
     scope = parsed.scope
     whole = question.scope
-    # Time and place said once for the whole question hold for each part that names none of its own.
+    # Time and place said once for the whole question hold for each part that names none of its own; a
+    # year, a target or an actual holds for the parts after it ("2024年A多少？B多少？"), not for those
+    # before ("A现在多少？今年目标B多少？").
+    at = question.normalized.find(text)
+    before = detect_scope(question.normalized[:at]) if at >= 0 else whole
     scope = replace(
         scope,
-        years=scope.years or whole.years,
+        years=scope.years or before.years,
         periods=scope.periods or whole.periods,
-        target=scope.target or (whole.target and not scope.actual),
-        actual=scope.actual or (whole.actual and not scope.target),
+        target=scope.target or (before.target and not scope.actual),
+        actual=scope.actual or (before.actual and not scope.target),
         places=scope.places or whole.places,
         provinces=scope.provinces or whole.provinces,
         home=scope.home or whole.home,

@@ -61,3 +61,21 @@ def test_probable_evidence_without_a_scope_conflict_stands_against_the_question_
     assert not evidence_stands(Candidate(unit, hit, 0, tuple(conflicted), 0.999), 0.98)
     assert not evidence_stands(None, 0.98)
     assert load_answer_model().thresholds.evidence > 0.5  # the shipped floor, fitted by `python -m evals fit`
+
+
+def test_evidence_without_the_kind_of_figure_asked_for_does_not_stand(corpus_chunks):
+    from assistant.answering.decide import asked_none_given, evidence_stands
+    from assistant.answering.gather import Candidate
+    from assistant.evidence import split_units
+    from assistant.question import parse_question
+    from assistant.retrieval.retriever import Hit
+
+    growth = next(u for c in corpus_chunks for u in split_units(c) if "装备制造业增加值增长" in u.text and "%" in u.text)
+    features = [0.0] * len(FEATURE_NAMES)
+    features[FEATURE_NAMES.index("has_number")] = 1.0
+    candidate = Candidate(growth, Hit(growth.chunk, 1.0, 0), 0, tuple(features), 0.999)
+    share = parse_question("1-7月装备制造业增加值占规模工业的比重是多少？", 2025)
+    rate = parse_question("1-7月装备制造业增加值增长多少？", 2025)
+    # A growth rate is no share: asked for one, the growth does not stand, however probable.
+    assert asked_none_given(share, candidate)[3] == 1.0 and not evidence_stands(candidate, 0.98, share)
+    assert not any(asked_none_given(rate, candidate)) and evidence_stands(candidate, 0.98, rate)
