@@ -21,6 +21,7 @@ REPORTS = (
     "2025-guangdong-government-work-report.txt",
     "2025-gansu-government-work-report.txt",
     "2025-fujian-government-work-report.txt",  # its parts' headings name no year
+    "2025-heilongjiang-government-work-report.txt",  # "（一）…。" parts over sub-sections led by a sentence
 )
 
 
@@ -112,6 +113,13 @@ def test_who_delivered_a_plain_text_report_is_its_speaker_line(regional_assistan
     answer = regional_assistant.ask("甘肃省2025年政府工作报告是谁作的？")
     assert not answer.refused and "任振鹤" in answer.answer, answer.answer
     assert _cited_docs(answer) == {REPORTS[1]}
+
+
+def test_the_aspects_of_a_part_are_the_lead_sentences_of_its_sub_sections(regional_assistant):
+    answer = regional_assistant.ask("龙江今年大力提振消费，主要从哪几个方面发力？")
+    for lead in ("强化政策赋能促消费", "有效激发潜能增消费", "持续优化环境扩消费"):
+        assert lead in answer.answer, answer.answer
+    assert _cited_docs(answer) == {REPORTS[3]} and len(answer.citations) == 3
 
 
 def test_a_plain_text_reports_review_answers_for_the_year_before_its_own(regional_assistant):

@@ -81,6 +81,10 @@ def _list_units(
             if units and (len(units) >= 2 or units[0] is enumerating):
                 return units[:MAX_ITEMS]
     first = best.unit
+    if counted or _ASKS_ASPECTS.search(question_text):
+        children = _child_headings(first, units_of, section_chunks, count_of(counted.group(0)) if counted else None)
+        if children:
+            return children
     announced = _announced_list(first, units_of, section_chunks)
     if announced:
         return announced
@@ -108,6 +112,34 @@ def _list_units(
         chosen.append(unit)
         total += len(unit.text)
     return sorted(chosen, key=position)
+
+
+_ASKS_ASPECTS = re.compile(r"方面|哪几|从哪|几个|几项|分几")
+
+
+def _child_headings(first: Unit, units_of, section_chunks, wanted: int | None) -> list[Unit]:
+    """"（一）大力提振消费。" over sub-sections led by "强化政策赋能促消费。", "有效激发潜能增消费。"…: a
+    question about the aspects of a part whose heading is the best unit is answered with the
+    lead sentence of each of its sub-sections. Only when the heading itself is the best unit: a sentence
+    of the part's opening may answer on its own."""
+    section = first.chunk.section
+    heading = first.text.rstrip("。；，")
+    at = next((i for i, label in enumerate(section) if label == heading), None)
+    if at is None:
+        return []
+    part = section[: at + 1]
+    if len(part) < 3 or part[1] in (PREAMBLE, FOOTER):
+        return []
+    leads: dict[str, Unit] = {}
+    for chunk in section_chunks(first.chunk.doc, part):
+        if len(chunk.section) <= len(part) or chunk.section[len(part)] in leads:
+            continue
+        sentence = next((u for u in units_of(chunk) if u.level == "sentence"), None)
+        if sentence is not None:
+            leads[chunk.section[len(part)]] = sentence
+    if len(leads) < 2 or len(leads) > MAX_ITEMS or (wanted is not None and wanted != len(leads)):
+        return []
+    return sorted(leads.values(), key=position)
 
 
 #: Questions asking how something is done: the measures of the sub-section that names it.
