@@ -11,8 +11,6 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
-import numpy as np
-
 from .answer import Answer, Citation, RetrievedPassage, Timings
 from .answering import Answerer, Draft
 from .answering.scoring import AnswerModel
@@ -24,6 +22,7 @@ from .index_store import LoadedIndex, build, clean_up, expected_identity, load, 
 from .question import normalize_question, parse_question
 from .regions import Regions
 from .retrieval.lexical import LexicalIndex
+from .retrieval.query_cache import CachedQueryEncoder
 from .retrieval.retriever import Retriever
 from .retrieval.tokenize import tokenizer_for
 from .settings import Settings
@@ -61,13 +60,17 @@ class Assistant:
         if settings.retrieval_mode in ("hybrid", "lexical"):
             texts = [c.indexed_text(settings.index_section_paths) for c in index.chunks]
             lexical = LexicalIndex(texts, tokenizer_for(settings.lexical_tokenizer))
+        # One question is searched several times (its parts, each side of a comparison): each text is
+        # encoded once, and a question's parts together.
+        self._query_encoder = CachedQueryEncoder(self._model.encode_queries)
         retriever = Retriever(
             index.chunks,
             settings.retrieval_mode,
             lexical,
             index.dense,
-            self._encode_query if settings.retrieval_mode != "lexical" else None,
+            self._query_encoder if settings.retrieval_mode != "lexical" else None,
             settings.rrf_k,
+            self._query_encoder.ahead if settings.retrieval_mode != "lexical" else None,
         )
         self._weights = TermWeights(index.chunks)
         self._answerer = Answerer(
@@ -122,12 +125,7 @@ class Assistant:
 
     def forget_queries(self) -> None:
         """Forget the cached query embeddings (a benchmark asks a question again as if for the first time)."""
-        self._encode_query.cache_clear()
-
-    @lru_cache(maxsize=256)
-    def _encode_query(self, text: str) -> np.ndarray:
-        # One question is searched several times (each side of a comparison): encode it once.
-        return self._model.encode_queries([text])[0]
+        self._query_encoder.clear()
 
     def document(self, doc: str) -> Document:
         try:

@@ -21,20 +21,28 @@ class Glossary:
     def province_mentions(self, text: str) -> list[tuple[int, str]]:
         """Where the text names a province, by its name or another name of it ("龙江" outside "黑龙江"),
         as (position, province), in order."""
-        found = {}
-        for province in self.provinces:
-            for match in re.finditer(re.escape(province), text):
-                found.setdefault(province, match.start())
-                break
-        for alias, province in self.region_aliases.items():
-            if province in found:
-                continue
-            inside = [(m.start(), m.end()) for m in re.finditer(re.escape(province), text)]
-            for match in re.finditer(re.escape(alias), text):
-                if not any(a <= match.start() < b for a, b in inside):
+        names, aliases = _name_patterns(self.provinces, tuple(self.region_aliases))
+        found: dict[str, int] = {}
+        spans = []
+        for match in names.finditer(text):
+            found.setdefault(match.group(0), match.start())
+            spans.append(match.span())
+        if aliases is not None:
+            for match in aliases.finditer(text):
+                province = self.region_aliases[match.group(0)]
+                if province not in found and not any(a <= match.start() < b for a, b in spans):
                     found[province] = match.start()
-                    break
         return sorted((at, province) for province, at in found.items())
+
+
+@lru_cache(maxsize=4)
+def _name_patterns(provinces: tuple[str, ...], aliases: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern | None]:
+    """One pattern for every province's name and one for every other name (longest first: "内蒙古" before
+    "内蒙")."""
+    def alternation(words: tuple[str, ...]) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    return re.compile(alternation(provinces) or "(?!)"), re.compile(alternation(aliases)) if aliases else None
 
 
 @lru_cache(maxsize=1)

@@ -89,13 +89,19 @@ class Gatherer:
         return facts
 
     def prepare(self) -> None:
-        """Split every passage into units and compute their facts now, not on a question's first touch."""
+        """Split every passage into units and compute their facts and scopes now, not on a question's
+        first touch."""
         for chunk in self._retriever.chunks:
-            self.facts(chunk)
+            for facts in self.facts(chunk):
+                facts.unit.scope
 
     def prepare_within(self, docs: frozenset[str]) -> None:
         """Build now what searching only these documents needs."""
         self._retriever.prepare(docs)
+
+    def encode_ahead(self, parts) -> None:
+        """Embed the sub-questions' dense queries together before any is searched."""
+        self._retriever.encode_ahead([part.parsed.canonical[:MAX_DENSE_QUERY_CHARS] for part in parts])
 
     def section_chunks(self, doc: str, section: tuple[str, ...]) -> list[Chunk]:
         """The passages of one part of a document (its section and every section under it), in order."""

@@ -57,6 +57,7 @@ class Answerer:
         """Each stage's output for a question; `within`: the only documents it may be answered from."""
         started = time.perf_counter()
         understanding = self._within(self._understand(question, implied), within)
+        self.gatherer.encode_ahead(understanding.parts)
         evidence = tuple(self.gatherer.gather(part, self.weights_for(part.docs)) for part in understanding.parts)
         gathered = time.perf_counter()
         covered = frozenset(self._regions.covered)

@@ -29,6 +29,7 @@ class Retriever:
         dense: DenseIndex | None,
         encode_query: Callable[[str], np.ndarray] | None,
         rrf_k: int = 60,
+        encode_ahead: Callable[[list[str]], None] | None = None,
     ) -> None:
         if mode in ("hybrid", "lexical") and lexical is None:
             raise ValueError(f"{mode} retrieval needs a lexical index")
@@ -39,6 +40,7 @@ class Retriever:
         self._lexical = lexical
         self._dense = dense
         self._encode_query = encode_query
+        self._encode_ahead = encode_ahead
         self._rrf_k = rrf_k
         self._positions: dict[frozenset[str], np.ndarray] = {}
         self._lexical_within: dict[frozenset[str], LexicalIndex] = {}
@@ -83,6 +85,11 @@ class Retriever:
         result = np.zeros(len(self.chunks), dtype=scores.dtype)
         result[within] = scores
         return result
+
+    def encode_ahead(self, dense_queries: list[str]) -> None:
+        """Embed now, in one batch, the dense queries about to be searched (the parts of one question)."""
+        if self._encode_ahead is not None and self.mode in ("hybrid", "dense") and len(dense_queries) > 1:
+            self._encode_ahead(dense_queries)
 
     def search(self, lexical_query: str, dense_query: str, limit: int, docs: frozenset[str] | None = None) -> list[Hit]:
         """The best passages (of `docs`, when given), best first."""
