@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.answering.decide import QUESTION_FEATURES, explicit_conflict, question_features
+from assistant.answering.decide import QUESTION_FEATURES, explicit_conflict, question_features, region_not_covered
 from assistant.answering.features import FEATURE_NAMES, feature_matrix
 from assistant.answering.gather import rank_candidates
 from assistant.answering.scoring import MODEL_FILE, MODEL_FORMAT, LinearModel
@@ -179,7 +179,7 @@ def fit(
         answerer = part.assistant._answerer
         regions = frozenset(answerer._regions.covered)
         evidence = rank_candidates(part.part, part.split, part.units, part.rows, p)
-        if evidence.candidates and explicit_conflict(evidence, regions):
+        if evidence.candidates and (region_not_covered(evidence, regions) or explicit_conflict(evidence)):
             continue  # refused before the question model is asked
         kept.append(part)
         evidences.append(evidence)

@@ -91,7 +91,7 @@ def asked_none_given(parsed, best: Candidate | None) -> list[float]:
         float((expects.number or expects.percent) and not best.features[_F["has_number"]]),
         float(bool(expects.unit) and bool(best.features[_F["unit_missing"]])),
         float(expects.percent and not _PERCENT.search(best.unit.text)),
-        float(expects.share and not _SHARE.search(best.unit.text)),
+        float(expects.share and not _SHARE_GIVEN.search(best.unit.text)),
     ]
 
 
@@ -141,7 +141,7 @@ def decide(
     missing_region = region_not_covered(evidence, regions)
     if missing_region:
         return Decision(REFUSE, 0.0, missing_region, other_region=True)
-    conflict = explicit_conflict(evidence, regions)
+    conflict = explicit_conflict(evidence)
     if conflict:
         return Decision(REFUSE, 0.0, conflict)
     if not any(best.features[_F[name]] for name in ("cov_own", "cov_context", "cov_section")):
@@ -178,7 +178,7 @@ _LATIN_CODE = re.compile(r"[A-Za-z]")
 _MONTH_ONLY = re.compile(r"\d{1,2}月")
 _PERCENT = re.compile(r"%|％|百分点|倍|翻番|\d成")
 #: A share, in words or as a percentage that is not a change ("不足20%" is one, "增长12%" is not).
-_SHARE = re.compile(r"占|比重|比例|份额|(?<![\d.])(?<!增长)(?<!下降)(?<!提高)(?<!增速)(?<!回落)(?<!降低)\d+(?:\.\d+)?[%％]")
+_SHARE_GIVEN = re.compile(r"占|比重|比例|份额|(?<![\d.])(?<!增长)(?<!下降)(?<!提高)(?<!增速)(?<!回落)(?<!降低)\d+(?:\.\d+)?[%％]")
 
 
 #: The best candidates looked at for an amount in the unit a question asks for ("多少亿元").
@@ -201,16 +201,14 @@ def region_not_covered(evidence: PartEvidence, regions: frozenset[str]) -> str:
     return ""
 
 
-def explicit_conflict(evidence: PartEvidence, regions: frozenset[str]) -> str:
-    """A scope conflict no evidence can overcome, said in Chinese; "" when there is none.
+def explicit_conflict(evidence: PartEvidence) -> str:
+    """A scope conflict no evidence can overcome, said in Chinese; "" when there is none (a region no
+    document speaks for is `region_not_covered`, checked first).
 
-    A region no document speaks for; a precise identifier (PM2.5, 5G, ⑤) the best evidence lacks; a
-    single month when no retrieved sentence names it (the documents give months to date).
+    An amount in a unit no best unit gives; a precise identifier (PM2.5, 5G, ⑤) the best evidence lacks;
+    a single month when no retrieved sentence names it (the documents give months to date).
     """
     parsed = evidence.part.parsed
-    missing_region = region_not_covered(evidence, regions)
-    if missing_region:
-        return missing_region
     best = evidence.best
     unit = parsed.expects.unit
     if best is not None and unit and parsed.intent == "figure" and evidence.part.anchor is None:
