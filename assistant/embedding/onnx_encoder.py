@@ -1,5 +1,8 @@
 """Embeddings from a verified ONNX export with ONNX Runtime and tokenizers: no torch, no sentence-transformers.
 
+A Unigram (SentencePiece) vocabulary is tokenized by :mod:`assistant.embedding.unigram`, which gives the same
+ids as `tokenizers` in a third of its memory; any other vocabulary by `tokenizers` itself.
+
 Texts are tokenized (truncated to the model's window), sorted by length and run in batches padded to their
 longest text; the hidden states are pooled over the attention mask as the model's Pooling module does and
 L2-normalized. Outputs are float32, one row per text, in the order given.
@@ -20,7 +23,6 @@ class OnnxEncoder:
 
     def __init__(self, export: OnnxExport, threads: int = 1) -> None:
         import onnxruntime
-        from tokenizers import Tokenizer
 
         if threads < 0:
             raise ValueError(f"threads must be 0 (one per core) or more, not {threads}")
@@ -35,9 +37,8 @@ class OnnxEncoder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(export.graph), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(export.tokenizer))
-        self._tokenizer.no_padding()
-        self._tokenizer.enable_truncation(max_length=export.max_seq_length)
+        #: texts -> their token ids, special tokens included, truncated to the model's window.
+        self.token_ids = _tokenizer(export)
         # The word-embedding table stays on disk: only the rows of tokens that occur are read.
         self._words = np.load(export.words, mmap_mode="r", allow_pickle=False) if export.layout == "split" else None
         self._lock = threading.Lock()
@@ -61,8 +62,8 @@ class OnnxEncoder:
         result = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return result
-        encodings = self._tokenizer.encode_batch(texts)
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        encodings = self.token_ids(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i]))
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
             result[chosen] = self._run([encodings[i] for i in chosen])
@@ -70,16 +71,16 @@ class OnnxEncoder:
                 progress(len(chosen))
         return result
 
-    def _run(self, encodings: list) -> np.ndarray:
-        length = max(len(e.ids) for e in encodings)
+    def _run(self, encodings: list[list[int]]) -> np.ndarray:
+        length = max(len(e) for e in encodings)
         ids = np.zeros((len(encodings), length), dtype=np.int64)
         mask = np.zeros((len(encodings), length), dtype=np.int64)
+        # One text per row: every token is of the first segment.
         types = np.zeros((len(encodings), length), dtype=np.int64)
         for row, encoding in enumerate(encodings):
-            n = len(encoding.ids)
-            ids[row, :n] = encoding.ids
+            n = len(encoding)
+            ids[row, :n] = encoding
             mask[row, :n] = 1
-            types[row, :n] = encoding.type_ids
         feed: dict[str, np.ndarray] = {}
         for name in self.export.inputs:
             if name == "inputs_embeds":
@@ -94,6 +95,22 @@ class OnnxEncoder:
         with self._lock:  # one run at a time: the threads are the session's, not the callers'
             (hidden,) = self._session.run(None, feed)
         return _normalize(_pool(hidden, mask, self.export.pooling))
+
+
+def _tokenizer(export: OnnxExport) -> Callable[[list[str]], list[list[int]]]:
+    """texts -> their token ids, special tokens included, truncated to the model's window."""
+    from assistant.embedding.unigram import UnigramTokenizer
+
+    try:
+        light = UnigramTokenizer(export.tokenizer, export.max_seq_length)
+    except ValueError:
+        from tokenizers import Tokenizer
+
+        library = Tokenizer.from_file(str(export.tokenizer))
+        library.no_padding()
+        library.enable_truncation(max_length=export.max_seq_length)
+        return lambda texts: [encoding.ids for encoding in library.encode_batch(texts)]
+    return lambda texts: [light.encode(text) for text in texts]
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:

@@ -56,7 +56,7 @@ def test_the_export_reproduces_sentence_transformers_on_the_check_texts(exported
     reference = torch_model._model().encode(texts, normalize_embeddings=True, convert_to_numpy=True, prompt="")
     assert np.sum(ours * reference, axis=1).min() >= MIN_COSINE
     # The over-long check text is truncated to the model's window, as sentence-transformers does.
-    assert len(encoder._tokenizer.encode(texts[-2]).ids) == 512 and len(CHECK_TEXTS[-1]) > 512
+    assert len(encoder.token_ids([texts[-2]])[0]) == 512 and len(CHECK_TEXTS[-1]) > 512
 
 
 def test_provisioning_again_reuses_the_export(exported_model: EmbeddingModel):
