@@ -26,7 +26,7 @@ from .retrieval.query_cache import CachedQueryEncoder
 from .retrieval.retriever import Retriever
 from .retrieval.tokenize import tokenizer_for
 from .settings import Settings
-from .verification import unsupported_claim
+from .verification import prepare as prepare_verification, unsupported_claim
 from .validation import normalized_length, printable, validate_history, validate_question
 
 
@@ -118,6 +118,7 @@ class Assistant:
             self._model.warm()
         self._answerer.gatherer.prepare()
         self._answerer.prepare()
+        prepare_verification(self.documents)
         self.ask(self.documents[0].title)
         # What is loaded now lives as long as the assistant: keep it out of the collector's full
         # passes, which otherwise pause a question now and then for the whole heap.

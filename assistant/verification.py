@@ -129,9 +129,15 @@ def _numbers(text: str) -> list[tuple[str, bool]]:
     return found
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _comparable_source(text: str) -> str:
     return _comparable(text)
+
+
+def prepare(documents: Iterable[Document]) -> None:
+    """Normalize the documents' texts now, not on the first answer that cites each."""
+    for document in documents:
+        _comparable_source(document.text)
 
 
 def _comparable(text: str) -> str:
@@ -139,4 +145,16 @@ def _comparable(text: str) -> str:
 
 
 def _contains(text: str, number: str) -> bool:
-    return re.search(rf"(?<![\d.]){re.escape(number)}(?!\d|\.\d)", text) is not None
+    """Whether ``number`` occurs in ``text`` as a whole number: no digit or point before it, no digit or
+    point-and-digit after it (a search, not a regular expression compiled for every new number)."""
+    start = text.find(number)
+    while start != -1:
+        end = start + len(number)
+        before = text[start - 1] if start else ""
+        after = text[end : end + 2]
+        if not (before.isdecimal() or before == ".") and not (
+            after[:1].isdecimal() or (after[:1] == "." and after[1:2].isdecimal())
+        ):
+            return True
+        start = text.find(number, start + 1)
+    return False

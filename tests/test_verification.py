@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.answer import Citation
 from assistant.corpus import load_corpus
@@ -116,3 +118,23 @@ def test_a_time_word_the_question_was_read_as_may_be_said():
     said = "文档中没有1-7月的对应数据。"
     assert unsupported_claim(said, [], {}, ("截至7月固投增长多少？",)) is not None
     assert unsupported_claim(said, [], {}, ("截至7月固投增长多少？", "1-7月")) is None
+
+
+@given(
+    text=st.text(alphabet="0123456789.%年月 ５", max_size=14),
+    number=st.text(alphabet="0123456789.", min_size=1, max_size=4),
+)
+def test_a_number_is_found_whole_as_the_regular_expression_would(text: str, number: str):
+    import re
+
+    from assistant.verification import _contains
+
+    whole = re.search(rf"(?<![\d.]){re.escape(number)}(?!\d|\.\d)", text) is not None
+    assert _contains(text, number) == whole
+
+
+def test_a_number_inside_a_longer_one_is_not_found():
+    from assistant.verification import _contains
+
+    assert _contains("增长5.3%", "5.3") and not _contains("增长15.3%", "5.3") and not _contains("增长5.31%", "5.3")
+    assert _contains("第5.", "5") and not _contains("第5.2", "5")
