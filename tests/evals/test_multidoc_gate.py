@@ -1,7 +1,8 @@
 """The quality gate on many documents: the two seeds and the 31 reports of ../shared/newdocs in one
 corpus, as a new user would drop them in (no manifest entries for the reports: their metadata is read from
 their text), and the question sets written blind about those reports (dev.jsonl: ten reports, dev2.jsonl:
-six others, test.jsonl: ten more, in evals/multidoc/), each against its bounds (thresholds-*.toml there).
+six others, dev3.jsonl: the last six, test.jsonl: ten more, in evals/multidoc/), each against its bounds
+(thresholds-*.toml there).
 
 The test set is scored here only as aggregate numbers: its bounds come from its aggregate score, never from
 its individual questions. Skipped when ../shared/newdocs is not beside the project.
@@ -22,6 +23,7 @@ MULTIDOC = PROJECT_ROOT / "evals" / "multidoc"
 GATES = {
     "multidoc-dev": (MULTIDOC / "dev.jsonl", MULTIDOC / "thresholds-dev.toml"),
     "multidoc-dev2": (MULTIDOC / "dev2.jsonl", MULTIDOC / "thresholds-dev2.toml"),
+    "multidoc-dev3": (MULTIDOC / "dev3.jsonl", MULTIDOC / "thresholds-dev3.toml"),
     "multidoc-test": (MULTIDOC / "test.jsonl", MULTIDOC / "thresholds-test.toml"),
 }
 
