@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+
+from regional_corpus import NEWDOCS, PROJECT_ROOT, REGIONAL_REPORTS
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +79,20 @@ def real_assistant(assistant_settings, exported_model):
     from assistant.engine import Assistant
 
     return Assistant.from_settings(assistant_settings)
+
+
+@pytest.fixture(scope="session")
+def regional_assistant(tmp_path_factory, assistant_settings, exported_model):
+    """A real Assistant over the seeds and four plain-text reports of other provinces (skipped when
+    ../shared/newdocs is not beside the project)."""
+    if not all((NEWDOCS / name).is_file() for name in REGIONAL_REPORTS):
+        pytest.skip("../shared/newdocs is not beside the project")
+    from assistant.engine import Assistant
+
+    corpus = tmp_path_factory.mktemp("regional-corpus")
+    for path in (PROJECT_ROOT / "corpus").iterdir():
+        shutil.copy(path, corpus / path.name)
+    for name in REGIONAL_REPORTS:
+        shutil.copy(NEWDOCS / name, corpus / name)
+    settings = assistant_settings.with_overrides(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("regional-index"))
+    return Assistant.from_settings(settings)

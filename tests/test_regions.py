@@ -1,28 +1,16 @@
 """Regions: documents grouped by the region they speak for, the home region, and questions placed in one.
 
-The end-to-end tests build a real index over the seeds and two reports of ../shared/newdocs.
+The end-to-end tests use a real index over the seeds and four reports of ../shared/newdocs (conftest).
 """
 
 from __future__ import annotations
-
-import json
-import shutil
-from pathlib import Path
 
 import pytest
 
 from assistant.corpus import Document
 from assistant.regions import NATIONAL, RegionError, Regions, short_name
 from assistant.scope import detect_scope
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-NEWDOCS = PROJECT_ROOT.parent / "shared" / "newdocs"
-REPORTS = (
-    "2025-guangdong-government-work-report.txt",
-    "2025-gansu-government-work-report.txt",
-    "2025-fujian-government-work-report.txt",  # its parts' headings name no year
-    "2025-heilongjiang-government-work-report.txt",  # "（一）…。" parts over sub-sections led by a sentence
-)
+from regional_corpus import REGIONAL_REPORTS as REPORTS
 
 
 def _document(doc: str, region: str) -> Document:
@@ -65,21 +53,6 @@ def test_a_region_called_by_another_of_its_names_is_the_region():
 def test_one_region_covers_everything_so_nothing_is_restricted():
     regions = Regions.of([_document("a", "湖南"), _document("b", "湖南省")])
     assert regions.docs("湖南") is None
-
-
-@pytest.fixture(scope="module")
-def regional_assistant(tmp_path_factory, assistant_settings, exported_model):
-    if not all((NEWDOCS / name).is_file() for name in REPORTS):
-        pytest.skip("../shared/newdocs is not beside the project")
-    from assistant.engine import Assistant
-
-    corpus = tmp_path_factory.mktemp("regional-corpus")
-    for path in (PROJECT_ROOT / "corpus").iterdir():
-        shutil.copy(path, corpus / path.name)
-    for name in REPORTS:
-        shutil.copy(NEWDOCS / name, corpus / name)
-    settings = assistant_settings.with_overrides(corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("regional-index"))
-    return Assistant.from_settings(settings)
 
 
 def _cited_docs(answer) -> set[str]:

@@ -15,7 +15,8 @@ from ..scope import Scope, compare_anchors, detect_scope
 from ..terms import TermWeights, Topic
 
 #: Words that ask for something: a clause holding one is a question of its own.
-_ASKS = re.compile(r"多少|几[个项家条次成万亿%]?|哪|什么|谁|何时|如何|怎么|怎样|是否|有没有|吗|多大|多高|多长|多快|排第")
+#: A piece ending in 呢 ("…多少？B呢？") asks what the piece before it asked, of its own subject.
+_ASKS = re.compile(r"多少|几[个项家条次成万亿%]?|哪|什么|谁|何时|如何|怎么|怎样|是否|有没有|吗|多大|多高|多长|多快|排第|呢$")
 _PART_BREAK = re.compile(r"[？?；;]|，(?=(?:那|另外|还有|以及|并且|同时|其中|占|比|排|总量|总额|规模|增速|增长|完成|实际|目标))")
 #: "A和B分别/各…": the items asked about side by side.
 _EACH = re.compile(r"(分别|各自|各(?=是|为|有|增长|下降|多少|达到|完成|占))")
@@ -82,7 +83,10 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
             own = weights.topic(parse_question(piece, reference_year).variants)
             # "总量有多大", "比全国高多少" say nothing of what they are about: the first piece does.
             text = piece if has_own_topic(own, weights) else _with_subject(pieces[0], piece)
-            rest.append(_sub(text, question, weights, reference_year, ""))
+            part = _sub(text, question, weights, reference_year, "")
+            if piece.endswith("呢"):
+                part = replace(part, parsed=replace(part.parsed, intent=first.parsed.intent))
+            rest.append(part)
         return Understanding(question, topic, (first, *rest))
     return Understanding(question, topic, (whole,))
 

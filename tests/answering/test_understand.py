@@ -48,3 +48,11 @@ def test_a_comparison_has_one_side_per_anchor(understood):
     assert result.compare and len(result.parts) == 2
     target, actual = (p.anchor for p in result.parts)
     assert target.target and not actual.target and "1-7月" in actual.periods
+
+
+def test_a_bare_follow_up_ending_in_ne_asks_what_the_first_piece_asked(understood):
+    result = understood("全省地区生产总值增长多少？居民人均可支配收入呢？")
+    assert len(result.parts) == 2
+    second = result.parts[1]
+    assert second.parsed.intent == result.parts[0].parsed.intent == "figure"
+    assert any("可支配" in t for terms in second.topic.alternatives for t in terms)
