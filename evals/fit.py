@@ -22,7 +22,13 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.answering.decide import QUESTION_FEATURES, explicit_conflict, question_features, region_not_covered
+from assistant.answering.decide import (
+    QUESTION_FEATURES,
+    explicit_conflict,
+    question_features,
+    region_not_covered,
+    scope_conflicted,
+)
 from assistant.answering.features import FEATURE_NAMES, feature_matrix
 from assistant.answering.gather import rank_candidates
 from assistant.answering.scoring import MODEL_FILE, MODEL_FORMAT, LinearModel
@@ -188,6 +194,8 @@ def fit(
         q_labels.append(int(part.answerable))
         q_groups.append(part.group)
     qx, qy = np.asarray(q_rows, dtype=np.float64), np.asarray(q_labels)
+    # A best unit of another time or place than asked is answered only above the answer threshold.
+    conflicted = np.asarray([scope_conflicted(e.best) for e in evidences], dtype=bool)
     fold = _folds(q_groups)
     q_scores = {}
     q_oof_by_c = {}
@@ -199,13 +207,13 @@ def fit(
                 continue
             oof[test] = _fit_linear(qx[train], qy[train], c, QUESTION_FEATURES).probabilities(qx[test])
         q_oof_by_c[c] = oof
-        q_scores[c] = _best_threshold(oof, qy)[1]
+        q_scores[c] = _best_threshold(oof, qy, conflicted)[1]
         log(f"  question model C={c}: cross-validated decision accuracy {q_scores[c]:.3f}")
     q_c = max(C_GRID, key=lambda c: (round(q_scores[c], 4), -c))
     q_oof = q_oof_by_c[q_c]
-    hedge, accuracy = _best_threshold(q_oof, qy)
+    hedge, accuracy = _best_threshold(q_oof, qy, conflicted)
     answer = _confident_threshold(q_oof, qy, hedge)
-    floor, accuracy = _evidence_floor(q_oof, qy, evidences, hedge, accuracy, log)
+    floor, accuracy = _evidence_floor(q_oof, qy, evidences, hedge, answer, accuracy, log)
     companion = _fit_companion(assistant, kept, evidences, expectations, log)
     log(f"thresholds: hedge {hedge:.3f}, answer {answer:.3f}, evidence {floor:.3f} (cross-validated decision accuracy {accuracy:.3f})")
 
@@ -237,15 +245,20 @@ COMPANION_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
 EVIDENCE_GRID = (1.01, 0.995, 0.99, 0.98, 0.97, 0.95, 0.9)
 
 
-def _evidence_floor(q_oof: np.ndarray, labels: np.ndarray, evidences, hedge: float, accuracy: float, log) -> tuple[float, float]:
-    """The evidence floor (out-of-fold best-unit probabilities, conflict-free) that, beside the hedge
-    threshold, gives the best weighted decision accuracy; ties keep the more conservative floor."""
-    from assistant.answering.decide import evidence_stands
+def _evidence_floor(
+    q_oof: np.ndarray, labels: np.ndarray, evidences, hedge: float, answer: float, accuracy: float, log
+) -> tuple[float, float]:
+    """The evidence floor (out-of-fold best-unit probabilities, conflict-free) that, beside the answer and
+    hedge thresholds, gives the best weighted decision accuracy; ties keep the more conservative floor."""
+    from assistant.answering.decide import evidence_stands, hedges
 
     best_floor, best_acc = 1.01, accuracy
     positive, negative = labels == 1, labels == 0
     for floor in EVIDENCE_GRID:
-        answered = np.asarray([q >= hedge or evidence_stands(e.best, floor, e.part.parsed) for q, e in zip(q_oof, evidences)])
+        answered = np.asarray([
+            q >= answer or hedges(q, e.best, hedge) or evidence_stands(e.best, floor, e.part.parsed)
+            for q, e in zip(q_oof, evidences)
+        ])
         tpr = float(answered[positive].mean()) if positive.any() else 0.0
         tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
         acc = (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
@@ -298,20 +311,22 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.005), 4)
 THRESHOLD_WINDOW = 0.03
 
 
-def _weighted_accuracy(probabilities: np.ndarray, labels: np.ndarray, t: float) -> float:
+def _weighted_accuracy(probabilities: np.ndarray, labels: np.ndarray, t: float, conflicted: np.ndarray) -> float:
     """The share of answerable sub-questions answered and REFUSAL_WEIGHT times the share of
-    unanswerable ones refused, at threshold t."""
+    unanswerable ones refused, at hedge threshold t (and the answer threshold it implies, which alone
+    answers from scope-conflicted evidence)."""
     positive, negative = labels == 1, labels == 0
-    answered = probabilities >= t
+    answer = _confident_threshold(probabilities, labels, t)
+    answered = (probabilities >= answer) | ((probabilities >= t) & ~conflicted)
     tpr = float(answered[positive].mean()) if positive.any() else 0.0
     tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
     return (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
 
 
-def _best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """The threshold whose weighted accuracy, averaged over the thresholds within THRESHOLD_WINDOW of it,
-    is best (ties: the lower one), with its own weighted accuracy."""
-    accuracies = np.asarray([_weighted_accuracy(probabilities, labels, t) for t in THRESHOLD_GRID])
+def _best_threshold(probabilities: np.ndarray, labels: np.ndarray, conflicted: np.ndarray) -> tuple[float, float]:
+    """The hedge threshold whose weighted accuracy, averaged over the thresholds within THRESHOLD_WINDOW of
+    it, is best (ties: the lower one), with its own weighted accuracy."""
+    accuracies = np.asarray([_weighted_accuracy(probabilities, labels, t, conflicted) for t in THRESHOLD_GRID])
     smoothed = np.asarray([accuracies[np.abs(THRESHOLD_GRID - t) <= THRESHOLD_WINDOW + 1e-9].mean() for t in THRESHOLD_GRID])
     best = int(np.argmax(np.round(smoothed, 6)))
     return float(THRESHOLD_GRID[best]), float(accuracies[best])

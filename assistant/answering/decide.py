@@ -153,13 +153,29 @@ def decide(
     thresholds = model.thresholds
     if probability >= thresholds.answer:
         return Decision(ANSWER, probability)
-    if probability >= thresholds.hedge or evidence_stands(best, thresholds.evidence, evidence.part.parsed):
+    if hedges(probability, best, thresholds.hedge) or evidence_stands(best, thresholds.evidence, evidence.part.parsed):
         return Decision(HEDGE, probability)
     return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
 
 
 #: A best unit's features that speak against it whatever its probability.
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "place_conflict", "actual_plan", "missing_code")
+
+
+#: ... and those that say it is of another time or place than asked (the first of these questions the unit
+#: model may weigh down, not rule out: it is one of its features).
+_SCOPE_CONFLICTS = ("year_conflict", "period_conflict", "place_conflict", "actual_plan")
+
+
+def hedges(probability: float, best: Candidate, hedge: float) -> bool:
+    """Whether a question probability below the answer threshold still gives an uncertain answer: at or
+    above the hedge threshold, from evidence of the time and place asked ("去年…" is not answered, even
+    with a caveat, with this year's target)."""
+    return probability >= hedge and not scope_conflicted(best)
+
+
+def scope_conflicted(best: Candidate | None) -> bool:
+    return best is not None and any(best.features[_F[name]] for name in _SCOPE_CONFLICTS)
 
 
 def evidence_stands(best: Candidate | None, floor: float, parsed=None) -> bool:

@@ -1,0 +1,28 @@
+"""Decide: an uncertain answer is given only from evidence of the time and place asked."""
+
+from __future__ import annotations
+
+from assistant.answering.decide import REFUSE, decide, hedges, scope_conflicted
+from assistant.question import parse_question
+
+
+def _evidence(assistant, text: str):
+    trace = assistant._answerer.trace(parse_question(text, assistant._reference_year))
+    return trace.evidence[0], trace.decisions[0]
+
+
+def test_evidence_of_another_year_is_no_uncertain_answer(real_assistant):
+    # The documents give this year's CPI target, not last year's figure.
+    evidence, decision = _evidence(real_assistant, "去年居民消费价格涨幅是多少？")
+    thresholds = real_assistant._answerer.model.thresholds
+    assert scope_conflicted(evidence.best)
+    assert not hedges(thresholds.answer - 1e-6, evidence.best, thresholds.hedge)
+    assert decision.verdict == REFUSE and "2024年" in decision.reason
+
+
+def test_evidence_of_the_year_asked_may_be_an_uncertain_answer(real_assistant):
+    evidence, _ = _evidence(real_assistant, "2024年粮食总产是多少？")
+    thresholds = real_assistant._answerer.model.thresholds
+    assert not scope_conflicted(evidence.best)
+    assert hedges(thresholds.hedge, evidence.best, thresholds.hedge)
+    assert decide(evidence, real_assistant._answerer.model, real_assistant._weights, frozenset({2024, 2025})).verdict != REFUSE
