@@ -11,4 +11,6 @@ REGIONAL_REPORTS = (
     "2025-gansu-government-work-report.txt",
     "2025-fujian-government-work-report.txt",  # its parts' headings name no year
     "2025-heilongjiang-government-work-report.txt",  # "（一）…。" parts over sub-sections led by a sentence
+    "2025-guangxi-government-work-report.txt",  # paragraphs that open with their point ("开展“广西旅游年”活动。")
+    "2025-guizhou-government-work-report.txt",
 )

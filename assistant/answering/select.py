@@ -22,6 +22,7 @@ MAX_ITEMS = 8
 MAX_LIST_CHARS = 600
 MAX_SUBSECTION_CHARS = 700
 SHORT_SENTENCE = 16
+POINT_SENTENCE = 20
 MAX_MEASURE_SENTENCE = 120
 #: A unit probability, relative to the best, for another sentence of the best one's paragraph (chosen on the
 #: dev sets: 0.9 cited more that no gold span holds, 0.97 answered fewer policy questions in full).
@@ -101,16 +102,21 @@ def _list_units(
         # A measure is seldom one clause: the sentence that holds it, unless the sentence runs long.
         whole = sentence_of(first)
         first = whole if len(whole.text) <= MAX_MEASURE_SENTENCE else part_of(first, units_of)
-    subsection = _subsection_sentences(first, units_of, section_chunks, weights, topic, question_text)
+    subsection = _subsection_sentences(
+        first, units_of, section_chunks, weights, topic, question_text,
+        evidence.part.parsed.intent == "list" or bool(_ASKS_MEASURES.search(question_text)),
+    )
     if subsection:
         return subsection
     if evidence.part.parsed.intent == "policy" or _ASKS_MEASURES.search(question_text):
         measures = _paragraph_measures(first, candidates, weights, topic)
         if measures:
             return measures
-    if len(first.text) < SHORT_SENTENCE:
+    if len(first.text) <= POINT_SENTENCE:
+        # "建立“5+3”项目化抓落实机制。" names a point; the sentence after it says what it is (when it speaks
+        # of what is asked: "稳妥有序实施渐进式延迟法定退休年龄改革。" is a measure whole, the next another).
         following = next_sentence(sentence_of(first), units_of)
-        if following is not None:
+        if following is not None and (len(first.text) < SHORT_SENTENCE or weights.coverage(topic, following.text) > 0):
             return [first, following]
     chosen = [first]
     total = len(first.text)
@@ -161,13 +167,17 @@ def _child_headings(first: Unit, units_of, section_chunks, wanted: int | None) -
 _ASKS_MEASURES = re.compile(r"举措|措施|怎么做|怎么办|如何|怎样|哪些工作|哪几方面|从哪|部署|安排|要求|怎么破|怎么抓|做法|路径")
 
 
-def _subsection_sentences(first: Unit, units_of, section_chunks, weights: TermWeights, topic: Topic, question_text: str) -> list[Unit]:
-    """The sentences of the lead-phrase sub-section ("**大力提振消费。**…") a question names, when it
-    asks for its measures or the best unit only repeats the lead phrase."""
+def _subsection_sentences(
+    first: Unit, units_of, section_chunks, weights: TermWeights, topic: Topic, question_text: str, by_lead: bool = True
+) -> list[Unit]:
+    """The sentences of the lead-phrase sub-section ("**大力提振消费。**…") a question names (or, when
+    `by_lead`, whose lead phrase is the best unit), when it asks for its measures or the best unit only
+    repeats the lead phrase."""
     section = first.chunk.section
     if len(section) < 3 or section[1] in (PREAMBLE, FOOTER):
         return []
-    named = weights.coverage(topic, section[-1]) >= 0.5
+    # The best unit being the sub-section's own lead phrase says which sub-section is asked about.
+    named = weights.coverage(topic, section[-1]) >= 0.5 or (by_lead and is_heading_only(first))
     heading_like = len(first.text) < SHORT_SENTENCE or is_heading_only(first)
     if not named or not (heading_like or _ASKS_MEASURES.search(question_text)):
         return []

@@ -17,3 +17,22 @@ def test_a_policy_question_gets_the_measures_of_its_paragraph_in_document_order(
     assert [c.start for c in answer.citations] == sorted(c.start for c in answer.citations)
     document = regional_assistant.document(answer.citations[0].doc)
     assert all(document.text[c.end : c.end + 1] in "。；" or c.quote.endswith("。") for c in answer.citations)
+
+
+def test_a_list_whose_best_evidence_is_a_lead_phrase_gets_the_paragraph_it_leads(regional_assistant):
+    # "动作" is no word of the lead ("开展“广西旅游年”活动。"), which is nonetheless the best unit.
+    answer = regional_assistant.ask("广西今年“广西旅游年”具体会搞哪些动作？")
+    assert len(answer.citations) >= 4, answer.answer
+    assert {c.section.split(" › ")[-1] for c in answer.citations} == {"开展“广西旅游年”活动"}
+    assert "融百业超万亿" in answer.answer and "三月三" in answer.answer, answer.answer
+
+
+def test_a_point_named_in_a_short_sentence_is_followed_by_what_it_is(regional_assistant):
+    answer = regional_assistant.ask("贵州的“5+3”项目化抓落实机制具体是什么？")
+    assert not answer.refused, answer.answer
+    assert "5+3" in answer.citations[0].quote and "80个项目" in answer.answer, answer.answer
+
+
+def test_a_short_measure_is_not_followed_by_an_unrelated_one(real_assistant):
+    answer = real_assistant.ask("延迟退休今年湖南怎么提的？")
+    assert [c.quote for c in answer.citations] == ["稳妥有序实施渐进式延迟法定退休年龄改革。"], answer.answer
