@@ -269,3 +269,8 @@ def test_an_amount_in_a_unit_the_best_evidence_does_not_give_is_refused(ask):
     # The documents give the revenue's growth (2.6%), never its total in 亿元.
     answer = ask("2024年湖南地方一般公共预算收入总额是多少亿元？")
     assert answer.refused and "具体数值" in answer.answer, answer.answer
+
+
+def test_a_later_ask_found_nowhere_on_its_own_is_answered_with_the_first_asks_subject(ask):
+    answer = ask("湘潭率先出台的科技成果转化规定叫什么名字？里面明确了多少项重点任务？")
+    assert "《湘潭市促进科技成果转化若干规定》" in answer.answer and "12项重点任务" in answer.answer, answer.answer

@@ -64,11 +64,30 @@ class Answerer:
         decisions = tuple(
             decide(e, self.model, self.weights_for(e.part.docs), self._years_for(e.part.docs), covered) for e in evidence
         )
+        evidence, decisions = self._retried(evidence, decisions, covered)
         if understanding.implicit and any(d.verdict != ANSWER for d in decisions):
             # An implied side is missing: the question as asked, in one part.
             again = self.trace(question, implied=False, within=within)
             return replace(again, gather_ms=again.gather_ms + (gathered - started) * 1000)
         return Trace(understanding, evidence, decisions, (gathered - started) * 1000)
+
+    def _retried(
+        self, evidence: tuple[PartEvidence, ...], decisions: tuple[Decision, ...], covered: frozenset[str]
+    ) -> tuple[tuple[PartEvidence, ...], tuple[Decision, ...]]:
+        """A later ask that finds nothing on its own, asked again with what the first ask is about."""
+        if not any(e.part.retry is not None and d.verdict == REFUSE and not d.other_region for e, d in zip(evidence, decisions)):
+            return evidence, decisions
+        evidence, decisions = list(evidence), list(decisions)
+        for at, (part_evidence, decision) in enumerate(zip(evidence, decisions)):
+            retry = part_evidence.part.retry
+            if retry is None or decision.verdict != REFUSE or decision.other_region:
+                continue
+            weights = self.weights_for(retry.docs)
+            again = self.gatherer.gather(retry, weights)
+            verdict = decide(again, self.model, weights, self._years_for(retry.docs), covered)
+            if verdict.verdict != REFUSE:
+                evidence[at], decisions[at] = again, verdict
+        return tuple(evidence), tuple(decisions)
 
     def weights_for(self, docs: frozenset[str] | None) -> TermWeights:
         """How informative words are among the documents searched, as if they were the whole corpus."""
@@ -121,10 +140,11 @@ class Answerer:
         if within is None:
             return understanding
         named = bool(self._regions.named(understanding.question.normalized))
-        parts = tuple(
-            replace(p, docs=(p.docs & within) if named and p.docs is not None else within) for p in understanding.parts
-        )
-        return replace(understanding, parts=parts)
+        def restricted(part):
+            docs = (part.docs & within) if named and part.docs is not None else within
+            return replace(part, docs=docs, retry=restricted(part.retry) if part.retry is not None else None)
+
+        return replace(understanding, parts=tuple(restricted(p) for p in understanding.parts))
 
     def _localized(self, question: ParsedQuestion, region: str) -> ParsedQuestion:
         """The question as read inside its region's documents: the region is "the province itself", and
@@ -139,8 +159,11 @@ class Answerer:
         )
 
     def _placed(self, understanding: Understanding, region: str, docs: frozenset[str] | None) -> Understanding:
-        parts = tuple(replace(part, parsed=self._localized(part.parsed, region), docs=docs) for part in understanding.parts)
-        return replace(understanding, parts=parts)
+        def placed(part):
+            retry = placed(part.retry) if part.retry is not None else None
+            return replace(part, parsed=self._localized(part.parsed, region), docs=docs, retry=retry)
+
+        return replace(understanding, parts=tuple(placed(p) for p in understanding.parts))
 
     def answer(self, question: ParsedQuestion, within: frozenset[str] | None = None) -> tuple[Draft, Trace]:
         trace = self.trace(question, within=within)

@@ -38,6 +38,9 @@ class SubQuestion:
     anchor: Scope | None = None  # a comparison side's own scope, which evidence must fit
     #: the documents it is answered from (those of the region it is about); None: every document
     docs: frozenset[str] | None = None
+    #: a later ask read with what the first ask is about ("…法规叫什么？明确了多少项重点任务？"), tried
+    #: when the ask on its own finds nothing
+    retry: "SubQuestion | None" = None
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,16 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
         for piece in pieces[1:MAX_PARTS]:
             own = weights.topic(parse_question(piece, reference_year).variants)
             # "总量有多大", "比全国高多少" say nothing of what they are about: the first piece does.
-            text = piece if has_own_topic(own, weights) else _with_subject(pieces[0], piece)
-            part = _sub(text, question, weights, reference_year, "")
+            with_subject = _with_subject(pieces[0], piece)
+            own_topic = has_own_topic(own, weights)
+            part = _sub(piece if own_topic else with_subject, question, weights, reference_year, "")
+            if own_topic and with_subject != piece:
+                part = replace(part, retry=_sub(with_subject, question, weights, reference_year, ""))
             if piece.endswith("呢"):
-                part = replace(part, parsed=replace(part.parsed, intent=first.parsed.intent))
+                intent = first.parsed.intent
+                part = replace(part, parsed=replace(part.parsed, intent=intent))
+                if part.retry is not None:
+                    part = replace(part, retry=replace(part.retry, parsed=replace(part.retry.parsed, intent=intent)))
             rest.append(part)
         return Understanding(question, topic, (first, *rest))
     return Understanding(question, topic, (whole,))
@@ -107,8 +116,14 @@ def has_own_topic(topic: Topic, weights: TermWeights) -> bool:
 
 
 def _with_subject(first: str, piece: str) -> str:
-    """A later piece ("总量多大") read with what the first piece is about ("2024年GDP增长多少")."""
+    """A later piece ("总量多大") read with what the first piece is about ("2024年GDP增长多少"); the first
+    piece's time words are left out when the later one has its own ("上半年产值多少？去年全年是多少？")."""
     subject = _ASKS.split(first, maxsplit=1)[0]
+    own = detect_scope(piece)
+    if own.years or own.periods:
+        for period in sorted(detect_scope(subject).periods, key=len, reverse=True):
+            subject = subject.replace(period, "")
+        subject = re.sub(r"20\d{2}年", "", subject)
     return subject + piece if subject and subject not in piece else piece
 
 

@@ -56,3 +56,19 @@ def test_a_bare_follow_up_ending_in_ne_asks_what_the_first_piece_asked(understoo
     second = result.parts[1]
     assert second.parsed.intent == result.parts[0].parsed.intent == "figure"
     assert any("可支配" in t for terms in second.topic.alternatives for t in terms)
+
+
+def test_a_later_ask_with_a_topic_of_its_own_can_be_retried_with_the_first_asks_subject(understood):
+    result = understood("湘潭率先出台的科技成果转化规定叫什么名字？里面明确了多少项重点任务？")
+    assert len(result.parts) == 2
+    second = result.parts[1]
+    assert "湘潭" not in second.parsed.normalized
+    assert second.retry is not None and "湘潭" in second.retry.parsed.normalized
+    assert "重点任务" in second.retry.parsed.normalized
+
+
+def test_a_bare_later_ask_with_its_own_time_borrows_the_subject_without_the_first_asks_time(understood):
+    result = understood("绿色智能计算产业上半年产值多少？去年全年是多少？")
+    second = result.parts[1].parsed
+    assert "绿色智能计算" in second.normalized and "上半年" not in second.normalized
+    assert 2024 in second.scope.years
