@@ -196,11 +196,16 @@ class Answerer:
             fresh = [u for u in units if not any(overlaps(u, c.unit) for c in claims)]
             if claims and not fresh and part_evidence.best is not None:
                 # Another part already cited this unit: the part's own best fact elsewhere, if close.
+                # First among the other clauses of the part's own best sentence ("…生产总值增长4.2%左右，一、二、
+                # 三产业增加值分别增长…": the first part cited the one, this part asks for the other).
+                best_unit = part_evidence.best.unit
                 floor = 0.5 * part_evidence.best.probability
-                fresh = [
+                pool = [
                     c.unit for c in part_evidence.candidates[:12]
                     if c.probability >= floor and not any(overlaps(c.unit, claim.unit) for claim in claims)
-                ][:1]
+                ]
+                inside = [u for u in pool if _within(u, best_unit)]
+                fresh = (inside or pool)[:1]
             if fresh:
                 firsts.append(len(claims))
             claims.extend(Claim(unit, label) for unit in fresh)
@@ -232,6 +237,11 @@ class Answerer:
             return ()
         top = max(score for _, score in chosen) or 1.0
         return tuple(replace(hit, score=round(score / top, 6)) for hit, score in chosen)
+
+
+def _within(unit, outer) -> bool:
+    (start, end), (outer_start, outer_end) = unit.original_span, outer.original_span
+    return unit.chunk.doc == outer.chunk.doc and outer_start <= start and end <= outer_end
 
 
 def _nearest(evidence: PartEvidence):
