@@ -21,6 +21,8 @@ def test_question_words_times_and_amounts_are_not_topic_words(weights):
     terms = weights.content_terms("2024年全省粮食总产是多少？")
     assert "粮食总产" in terms and "是多少" not in terms and not any("2024" in t for t in terms)
     assert "万亿" not in weights.content_terms("经济总量破5万亿了吗")
+    terms = weights.content_terms("今年民生实事准备投多少钱、办几件？")
+    assert "民生实事" in terms and "准备" not in terms and "几件" not in terms
 
 
 def test_glossary_words_stay_whole_and_every_written_form_is_tried(weights):
