@@ -16,9 +16,9 @@ from ..evidence import Unit
 from ..retrieval.retriever import Hit
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_PERCENT_FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)\s*%")
+_PERCENT_FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)\s*[%％]")
 _AMOUNT_FIGURE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人次|亿人次|万人|亿吨|万吨|万亩|万千瓦|千瓦|公里|万户|万家|万辆|万套|万平方米|天)"
+    r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人次|亿人次|万人|亿吨|万吨|万亩|万千瓦|千瓦|公里|万户|万家|万辆|万套|万平方米|万标准箱|亿立方米|亿千瓦时|万千瓦时|天)"
 )
 
 

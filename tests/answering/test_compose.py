@@ -3,6 +3,8 @@ a comparison's difference is computed and labelled as computed."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from assistant.answering.compose import Claim, UnverifiedNumber, compose, difference, refusal, scope_label, verify_numbers
@@ -68,3 +70,31 @@ def test_a_refusal_may_show_the_nearest_passage(corpus_chunks):
     assert shown.text.endswith("[1]。") and shown.cited == (nearest,)
     bare = refusal("文档中未找到与该问题直接相关的内容。", None, ())
     assert bare.refused and bare.cited == () and "[1]" not in bare.text
+
+
+@pytest.fixture(scope="module")
+def report_chunks(tmp_path_factory, assistant_settings):
+    """The chunks of two plain-text reports of ../shared/newdocs that write percentages full-width (％) and
+    container throughput in 万标准箱."""
+    from assistant.chunking import chunk_document
+    from assistant.corpus import load_corpus
+    from regional_corpus import NEWDOCS
+
+    names = ("2025-jilin-government-work-report.txt", "2025-tianjin-government-work-report.txt")
+    if not all((NEWDOCS / n).is_file() for n in names):
+        pytest.skip("../shared/newdocs is not beside the project")
+    folder = tmp_path_factory.mktemp("two-reports")
+    for name in names:
+        shutil.copy(NEWDOCS / name, folder / name)
+    s = assistant_settings
+    return [c for d in load_corpus(folder) for c in chunk_document(d, s.chunk_size, s.chunk_overlap, s.chunking)]
+
+
+def test_the_difference_reads_full_width_percentages_and_more_units(corpus_chunks, report_chunks):
+    target = unit_with(report_chunks, "地区生产总值增长5.5％左右")
+    actual = unit_with(corpus_chunks, "全年增长4.8%")
+    said = difference(Claim(target, "吉林目标"), Claim(actual, "湖南2024年"), 1, 2, ("地区生产总值",))
+    assert said == "吉林目标比湖南2024年高0.7个百分点（据[1][2]计算）"
+    goal = unit_with(report_chunks, "集装箱吞吐量突破2400万标准箱")
+    last = unit_with(report_chunks, "吞吐量2329万标准箱")
+    assert difference(Claim(goal, "目标"), Claim(last, "2024年"), 1, 2, ("吞吐量",)) == "目标比2024年高71万标准箱（据[1][2]计算）"
