@@ -119,11 +119,21 @@ class TermWeights:
         """The question's words in each written form; a form whose words another form contains and
         extends (the abbreviation's lone "增加值" beside "规模 工业 增加值") is dropped."""
         alternatives = list(dict.fromkeys(tuple(self._heaviest(self.content_terms(v))) for v in variants))
+        # A compound the passages never write whole ("粮食总产" where they write "粮食…总产466亿斤") is also
+        # read as the written words it is made of.
+        alternatives += [split for split in map(self._written_parts, alternatives) if split not in alternatives]
         kept = [a for a in alternatives if not any(set(a) < set(b) for b in alternatives)]
         # An abbreviation the documents never write ("规工") is read in its written forms only.
         unwritten = {a: sum(1 for t in a if self.weight(t) and not self._written(t)) for a in kept}
         fewest = min(unwritten.values(), default=0)
         return Topic(tuple(a for a in kept if unwritten[a] == fewest))
+
+    def _written_parts(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        parts: list[str] = []
+        for term in terms:
+            cover = _cover(term) if len(term) >= 4 and not self._written(term) else None
+            parts.extend(cover if cover and all(self._written(p) for p in cover) else [term])
+        return tuple(dict.fromkeys(parts))
 
     def _heaviest(self, terms: list[str]) -> list[str]:
         """At most MAX_TOPIC_TERMS words, the most telling ones, in question order: a pasted paragraph
@@ -233,6 +243,21 @@ def _words(text: str, is_written: Callable[[str], bool]) -> list[str]:
         words.append(word)
     flush()
     return words
+
+
+@lru_cache(maxsize=4096)
+def _cover(term: str) -> tuple[str, ...] | None:
+    """The shorter words jieba finds in a compound, longest first, that together spell it exactly once
+    ("规模工业增加值" -> 规模, 工业, 增加值); None when they do not."""
+    pieces = {w for w in _jieba().cut_for_search(term, HMM=False) if 2 <= len(w) < len(term)}
+    taken = [False] * len(term)
+    chosen: list[tuple[int, str]] = []
+    for piece in sorted(pieces, key=lambda w: (-len(w), term.find(w))):
+        at = term.find(piece)
+        if at >= 0 and not any(taken[at : at + len(piece)]):
+            taken[at : at + len(piece)] = [True] * len(piece)
+            chosen.append((at, piece))
+    return tuple(p for _, p in sorted(chosen)) if all(taken) else None
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,11 @@ def test_glossary_words_stay_whole_and_every_written_form_is_tried(weights):
 def test_an_abbreviation_s_lone_leftover_is_dominated_by_its_written_form(weights):
     # "规工增加值" alone would match every 增加值; its written form 规模工业增加值 is more specific.
     alternatives = topic_of(weights, "1-7月规工增加值增速是多少？").alternatives
-    assert alternatives and all("规工" not in terms and "规模工业增加值" in terms for terms in alternatives)
+    assert alternatives and all("规工" not in terms for terms in alternatives)
+    # Every reading names the 规模 and the 工业, whole ("规模工业增加值") or word by word (the written words of
+    # "规模以上工业增加值", which the seeds never write whole).
+    assert all("规模" in "".join(terms) and "工业" in "".join(terms) for terms in alternatives)
+    assert any("规模工业增加值" in terms for terms in alternatives)
 
 
 def test_coverage_weighs_rare_words_above_common_ones(weights):
@@ -78,3 +82,10 @@ def test_a_region_s_name_and_the_words_of_a_comparison_are_not_topic_words(weigh
     assert weights.content_terms("辽宁省政府对今年面临的形势怎么判断") == ["面临", "判断"]
     terms = weights.content_terms("粮食产量去年多少？今年目标多少？两者相差多少？")
     assert "相差" not in terms and "两者" not in terms and terms
+
+
+def test_a_compound_the_passages_never_write_whole_is_also_read_as_its_written_words(weights):
+    # The seeds write 粮食 and 总产 ("粮食总产达615.6亿斤"), never 粮食总产量.
+    alternatives = topic_of(weights, "2024年粮食总产量是多少？").alternatives
+    assert ("粮食", "总产") in alternatives
+    assert all(weights._written(t) for t in ("粮食", "总产")) and not weights._written("粮食总产量")

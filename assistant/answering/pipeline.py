@@ -16,6 +16,8 @@ from .scoring import AnswerModel, load_answer_model
 from .select import overlaps, select_units
 from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
+#: How much of what a part asks its best unit must name for an earlier citation holding it to answer the part.
+ANSWERED_COVERAGE = 0.5
 HEDGE_PREFIX = "文档中没有与问题完全对应的表述，最相关的内容是："
 NOT_FOUND = "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。"
 
@@ -194,7 +196,7 @@ class Answerer:
             )
             label = part_evidence.part.label if understanding.compare or len(evidence) > 1 else ""
             fresh = [u for u in units if not any(overlaps(u, c.unit) for c in claims)]
-            if claims and not fresh and part_evidence.best is not None:
+            if claims and not fresh and part_evidence.best is not None and not self._answered_within(part_evidence, claims):
                 # Another part already cited this unit: the part's own best fact elsewhere, if close.
                 # First among the other clauses of the part's own best sentence ("…生产总值增长4.2%左右，一、二、
                 # 三产业增加值分别增长…": the first part cited the one, this part asks for the other).
@@ -220,6 +222,14 @@ class Answerer:
         retrieved = self._retrieved(trace, [c.unit for c in claims])
         one_label = question.intent in ("list", "policy")
         return compose(claims, retrieved, one_label=one_label, difference=extra, prefix=HEDGE_PREFIX if hedged else "", suffix=suffix)
+
+    def _answered_within(self, evidence: PartEvidence, claims: list[Claim]) -> bool:
+        """Whether an earlier part's citation holds this part's best unit whole, and that unit names what
+        this part asks ("…总产466亿斤…，粮食单产1050斤…" cited for the 总产 answers 单产 too)."""
+        best = evidence.best.unit
+        if not any(_within(best, claim.unit) and best.original_span != claim.unit.original_span for claim in claims):
+            return False  # the very unit an earlier part cited is no answer to another ask
+        return self.weights_for(evidence.part.docs).coverage(evidence.part.topic, best.text) >= ANSWERED_COVERAGE
 
     def _retrieved(self, trace: Trace, cited: list) -> tuple[Hit, ...]:
         """The top passages over all sub-questions, making room for every cited passage; each once."""

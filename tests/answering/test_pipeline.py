@@ -11,3 +11,16 @@ def test_a_second_ask_answered_by_the_first_asks_sentence_cites_its_own_clause_o
     first, second = answer.citations[:2]
     assert first.doc == second.doc and first.end <= second.start
     assert "产业增加值" in second.quote and "外贸" not in second.quote
+
+
+def test_an_ask_the_first_asks_citation_already_answers_adds_nothing_else(real_assistant):
+    # "…全体居民人均可支配收入增长5%，农村居民人均可支配收入增长6.1%…" answers both items in one sentence.
+    answer = real_assistant.ask("去年全体居民和农村居民人均可支配收入各增长多少？")
+    assert "5%" in answer.answer and "6.1%" in answer.answer, answer.answer
+    assert len(answer.citations) == 1, answer.answer
+
+
+def test_the_headline_growth_written_without_its_indicator_answers_for_the_indicator(real_assistant):
+    # The review writes "全年增长4.8%、总量达5.3万亿元" without naming 地区生产总值.
+    answer = real_assistant.ask("2024年全省地区生产总值增长多少？")
+    assert "4.8%" in answer.answer and not answer.refused, answer.answer
