@@ -13,7 +13,7 @@ from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusa
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
-from .select import overlaps, select_units
+from .select import overlaps, rank_first, select_units
 from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
 #: How much of what a part asks its best unit must name for an earlier citation holding it to answer the part.
@@ -207,7 +207,7 @@ class Answerer:
                     if c.probability >= floor and not any(overlaps(c.unit, claim.unit) for claim in claims)
                 ]
                 inside = [u for u in pool if _within(u, best_unit)]
-                fresh = (inside or pool)[:1]
+                fresh = rank_first(inside or pool, part_evidence.part.parsed.normalized)[:1]
             if fresh:
                 firsts.append(len(claims))
             claims.extend(Claim(unit, label) for unit in fresh)

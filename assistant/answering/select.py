@@ -40,6 +40,9 @@ _COUNTED_ITEMS = re.compile(
     r"哪[二三四五六七八九十几两\d]+|(?<![一二三四五六七八九十两\d])[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两\d]+[个大项条点][^”\"]{1,6}[”\"]"
     r"|[二三四五六七八九十两]大[\u4e00-\u9fff]|几个|几项|几条|几方面"
 )
+_ASKS_RANK = re.compile(r"排第几|排名第几|第几位|第几名|排在第几|位次")
+_RANK = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[位名]|首位|第一|前列|前\d+[位名强]")
+RANK_COMPANION = 0.5
 _SEVERAL = re.compile(r"分别|各(?:是|为|有)?多少|和.{1,10}(?:多少|几)|(?:多少|几)[^？?]{0,12}[？?，,][^？?]{0,12}(?:多少|几|排)")
 
 
@@ -63,6 +66,10 @@ def select_units(
         return [_header_block(unit)]
     if intent == "date" and not _DAY.search(unit.text) and _DAY.search(unit.sentence):
         unit = sentence_of(unit)  # "7月30日，…主持召开…会议": the day opens the sentence
+    if _ASKS_RANK.search(question_text) and not _RANK.search(unit.text):
+        # "排第几": the best unit that gives a rank, if one scores close to the best.
+        floor = RANK_COMPANION * best.probability
+        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _RANK.search(c.unit.text)), unit)
     if unit.level == "clause" and _SEVERAL.search(question_text):
         unit = part_of(unit, units_of)
     whole = unit if unit.level == "sentence" else sentence_of(unit)
@@ -312,6 +319,13 @@ def _announced_list(first: Unit, units_of, section_chunks) -> list[Unit]:
             if following.text.rstrip()[-1:] in "。！？":
                 break
     return units
+
+
+def rank_first(units: list[Unit], question_text: str) -> list[Unit]:
+    """`units` with those giving a rank first when the question asks for one ("排第几")."""
+    if not _ASKS_RANK.search(question_text):
+        return units
+    return sorted(units, key=lambda u: not _RANK.search(u.text))
 
 
 def part_of(unit: Unit, units_of) -> Unit:

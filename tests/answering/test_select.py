@@ -36,3 +36,10 @@ def test_a_point_named_in_a_short_sentence_is_followed_by_what_it_is(regional_as
 def test_a_short_measure_is_not_followed_by_an_unrelated_one(real_assistant):
     answer = real_assistant.ask("延迟退休今年湖南怎么提的？")
     assert [c.quote for c in answer.citations] == ["稳妥有序实施渐进式延迟法定退休年龄改革。"], answer.answer
+
+
+def test_a_rank_asked_for_is_cited_from_the_unit_that_gives_it(real_assistant):
+    answer = real_assistant.ask("1-7月全省固定资产投资增速在经济大省里排第几？")
+    assert "第5位" in answer.answer, answer.answer
+    answer = real_assistant.ask("中央引导地方科技发展资金今年争取了多少？在全国排第几位？")
+    assert "2.49亿元" in answer.answer and "第9位" in answer.answer, answer.answer
