@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 from decimal import Decimal, InvalidOperation
 
 from ..evidence import Unit
@@ -116,6 +117,54 @@ def difference(first: Claim, second: Claim, first_id: int, second_id: int, topic
     word = "高" if delta > 0 else "低"
     amount = _plain_decimal(abs(delta))
     return f"{first_name}比{second_name}{word}{amount}{unit}（据[{first_id}][{second_id}]计算）"
+
+
+#: "农村居民收入增速比全体居民快多少": what is compared with what, and the word for the direction.
+_THAN = re.compile(r"([^，,。？?；比]{2,20}?)比([^，,。？?；比]{2,20}?)(?:要|还)?(?:高|低|快|慢|多|少)(?:了|出)?(?:多少|几)")
+_CLAUSE_END = re.compile(r"[，,；;。]")
+
+
+def stated_difference(question_text: str, claims: list[Claim], terms_of: Callable[[str], list[str]]) -> str:
+    """"农村居民比全体居民高1.1个百分点（据[1]计算）": for a question comparing two things by name, the
+    difference of the figures the cited claims give right after each name ("" when either is missing or
+    they are not of one unit)."""
+    match = _THAN.search(question_text)
+    if not match:
+        return ""
+    first_terms, second_terms = terms_of(match.group(1)), terms_of(match.group(2))
+    first_own = [t for t in first_terms if t not in second_terms] or first_terms
+    second_own = [t for t in second_terms if t not in first_terms] or second_terms
+    first, second = _figure_after(claims, first_own), _figure_after(claims, second_own)
+    if first is None or second is None or first[:2] == second[:2] or first[3] != second[3]:
+        return ""
+    (first_id, _, a, unit, first_name), (second_id, _, b, _, second_name) = first, second
+    delta = Decimal(a) - Decimal(b)
+    markers = f"[{first_id}]" if first_id == second_id else f"[{first_id}][{second_id}]"
+    unit = "个百分点" if unit == "%" else unit
+    if delta == 0:
+        return f"{first_name}与{second_name}持平（据{markers}计算）"
+    return f"{first_name}比{second_name}{'高' if delta > 0 else '低'}{_plain_decimal(abs(delta))}{unit}（据{markers}计算）"
+
+
+def _figure_after(claims: list[Claim], terms: list[str]):
+    """(claim number, position, value, unit, term): the first figure after one of `terms` in the claims,
+    in the same clause, trying the terms in order."""
+    for term in terms:
+        for number, claim in enumerate(claims, start=1):
+            compact = re.sub(r"\s", "", claim.unit.text)
+            at = compact.find(term)
+            while at >= 0:
+                end = _CLAUSE_END.search(compact, at)
+                clause = compact[at : end.start() if end else len(compact)]
+                figures = sorted(
+                    [(m.start(), m.group(1), "%") for m in _PERCENT_FIGURE.finditer(clause)]
+                    + [(m.start(), m.group(1), m.group(2)) for m in _AMOUNT_FIGURE.finditer(clause)]
+                )
+                if figures:
+                    offset, value, unit = figures[0]
+                    return number, at + offset, value, unit, term
+                at = compact.find(term, at + 1)
+    return None
 
 
 def _figures(text: str, topic_terms: tuple[str, ...]) -> list[tuple[str, str]]:

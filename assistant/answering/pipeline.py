@@ -9,7 +9,7 @@ from ..question import ParsedQuestion, parse_question
 from ..regions import Regions
 from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
-from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal
+from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal, stated_difference
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
@@ -216,6 +216,9 @@ class Answerer:
             terms = tuple(t for alternative in understanding.topic.alternatives for t in alternative)
             a, b = firsts[0], firsts[1]
             extra = difference(claims[a], claims[b], a + 1, b + 1, terms)
+        if not extra and claims and asks_comparison(question.normalized):
+            # "A比B快多少" of two figures the cited spans give by name, in one sentence or two.
+            extra = stated_difference(question.normalized, claims, self.weights_for(evidence[0].part.docs).content_terms)
         missing = [e.part.label or "部分问题" for e, d in zip(evidence, decisions) if d.verdict == REFUSE]
         suffix = f"文档中没有{'、'.join(missing)}的对应数据。" if missing and len(evidence) > 1 else ""
         hedged = all(d.verdict == HEDGE for _, d in answered)

@@ -98,3 +98,27 @@ def test_the_difference_reads_full_width_percentages_and_more_units(corpus_chunk
     goal = unit_with(report_chunks, "集装箱吞吐量突破2400万标准箱")
     last = unit_with(report_chunks, "吞吐量2329万标准箱")
     assert difference(Claim(goal, "目标"), Claim(last, "2024年"), 1, 2, ("吞吐量",)) == "目标比2024年高71万标准箱（据[1][2]计算）"
+
+
+def test_two_things_compared_by_name_get_the_difference_of_the_figures_after_their_names(corpus_chunks, weights_of_corpus):
+    from assistant.answering.compose import stated_difference
+
+    income = unit_with(corpus_chunks, "全体居民人均可支配收入增长5%，农村居民人均可支配收入增长6.1%")
+    terms = weights_of_corpus.content_terms
+    said = stated_difference("2024年农村居民收入增速比全体居民快多少?", [Claim(income)], terms)
+    assert said == "农村比全体高1.1个百分点（据[1]计算）"
+    # A side the cited span gives no figure for: nothing is computed.
+    assert stated_difference("2024年农村居民收入增速比城镇居民快多少?", [Claim(income)], terms) == ""
+    assert stated_difference("2024年农村居民收入增长多少?", [Claim(income)], terms) == ""
+
+
+def test_a_stated_difference_passes_the_engine_s_check_of_computed_figures(real_assistant):
+    answer = real_assistant.ask("去年农村居民收入增速比全体居民高多少？")
+    assert "1.1个百分点（据[1]计算）" in answer.answer and not answer.refused, answer.answer
+
+
+@pytest.fixture(scope="module")
+def weights_of_corpus(corpus_chunks):
+    from assistant.terms import TermWeights
+
+    return TermWeights(tuple(corpus_chunks))
