@@ -97,6 +97,9 @@ def _list_units(
         for units in ordered:
             if units and (len(units) >= 2 or units[0] is enumerating):
                 return units[:MAX_ITEMS]
+        following = _following_parallel(best.unit, question_text, units_of, section_chunks)
+        if following:
+            return following
     first = best.unit
     if counted or _ASKS_ASPECTS.search(question_text):
         children = _child_headings(first, units_of, section_chunks, count_of(counted.group(0)) if counted else None)
@@ -270,6 +273,61 @@ def _parallel_phrases(near: list[Unit], units_of, section_chunks, weights: TermW
             if relevance > best_relevance:
                 best_group, best_relevance = group, relevance
     return sorted(best_group, key=position) if best_relevance >= MIN_COVERAGE else []
+
+
+_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{2,12})[”\"]")
+#: Sentences after a named list's mention in which its items may open ("围绕打造科技创新策源地，…").
+FOLLOWING_SENTENCES = 12
+
+
+def _following_parallel(first: Unit, question_text: str, units_of, section_chunks) -> list[Unit]:
+    """"“三地一区”是引领…。围绕打造科技创新策源地，…。围绕打造新兴产业聚集地，…": for a list named in quotes
+    that the best unit mentions, the first clauses of the run of sentences right after it that open alike."""
+    names = [n for n in _QUOTED_NAME.findall(question_text) if n in first.text and named_count(n)]
+    if not names or len(first.chunk.section) < 2 or first.chunk.section[1] in (PREAMBLE, FOOTER):
+        return []
+    later: list[Unit] = []
+    for chunk in section_chunks(first.chunk.doc, first.chunk.section):
+        units = units_of(chunk)
+        for sentence in sorted((u for u in units if u.level == "sentence"), key=position):
+            if position(sentence) <= position(first) or any(overlaps(sentence, u) for u in later):
+                continue
+            opening = next(
+                (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
+                sentence,
+            )
+            later.append(opening)
+        if len(later) >= FOLLOWING_SENTENCES:
+            break
+    later = later[:FOLLOWING_SENTENCES]
+    # The run must start within the first few sentences after the mention.
+    for start in range(min(3, len(later))):
+        key = _opening(later[start].text)
+        if key == _opening(first.text) or any(_opening(u.text) == key for u in later[:start]):
+            continue  # the mention is itself one of a run of sentences that open alike: an item, not a name's items
+        group = [u for u in later[start:] if _opening(u.text) == key]
+        # As many as the name counts ("三地一区": four), or it is some other run of sentences.
+        if len(group) == named_count(names[0]) and len({u.text for u in group}) == len(group):
+            return group
+    return []
+
+
+def named_count(name: str) -> int:
+    """How many items a coined name counts: "三地一区" -> 4, "五向图强" -> 5, "科技金融15条" -> 15; 0 for none."""
+    total = 0
+    for run in re.findall(r"\d+|[一二三四五六七八九十两]+", name):
+        if run.isdigit():
+            total += int(run)
+            continue
+        digits = [2 if c == "两" else _NUMERALS.index(c) + 1 for c in run]
+        if 10 in digits:  # 十, 十二, 二十, 二十三
+            at = digits.index(10)
+            tens = digits[at - 1] if at > 0 else 1
+            ones = digits[at + 1] if at + 1 < len(digits) else 0
+            total += tens * 10 + ones
+        else:
+            total += sum(digits)
+    return total
 
 
 def _in_header(unit: Unit) -> bool:

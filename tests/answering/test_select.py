@@ -43,3 +43,22 @@ def test_a_rank_asked_for_is_cited_from_the_unit_that_gives_it(real_assistant):
     assert "第5位" in answer.answer, answer.answer
     answer = real_assistant.ask("中央引导地方科技发展资金今年争取了多少？在全国排第几位？")
     assert "2.49亿元" in answer.answer and "第9位" in answer.answer, answer.answer
+
+
+def test_a_named_list_s_items_are_the_run_of_sentences_after_its_mention(regional_assistant):
+    answer = regional_assistant.ask("安徽说的“三地一区”是哪四个？")
+    assert len(answer.citations) == 4, answer.answer
+    for item in ("科技创新策源地", "新兴产业聚集地", "改革开放新高地", "全面绿色转型区"):
+        assert item in answer.answer, answer.answer
+
+
+def test_a_mention_inside_a_run_of_like_sentences_is_not_taken_for_a_list_s_name(regional_assistant):
+    # "深化集体林权制度“三多”改革试点…" is one of the 深化… sentences, not the name of the three after it.
+    answer = regional_assistant.ask("福建集体林权“三多”改革指的是哪三多？")
+    assert "深化要素市场化配置改革" not in answer.answer, answer.answer
+
+
+def test_a_coined_name_counts_its_items():
+    from assistant.answering.select import named_count
+
+    assert [named_count(n) for n in ("三地一区", "五向图强", "十大产业集群", "两个确保", "科技金融15条", "产业")] == [4, 5, 10, 2, 15, 0]
