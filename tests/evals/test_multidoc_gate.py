@@ -1,7 +1,8 @@
 """The quality gate on many documents: the two seeds and the 31 reports of ../shared/newdocs in one
 corpus, as a new user would drop them in (no manifest entries for the reports: their metadata is read from
 their text), and the question sets written blind about those reports (dev.jsonl: ten reports, dev2.jsonl:
-six others, dev3.jsonl: the last six, test.jsonl: ten more, in evals/multidoc/), each against its bounds
+six others, dev3.jsonl: the last six, dev4.jsonl: ten of the dev sets' reports again, test.jsonl: ten more,
+in evals/multidoc/), each against its bounds
 (thresholds-*.toml there).
 
 The test set is scored here only as aggregate numbers: its bounds come from its aggregate score, never from
@@ -24,6 +25,7 @@ GATES = {
     "multidoc-dev": (MULTIDOC / "dev.jsonl", MULTIDOC / "thresholds-dev.toml"),
     "multidoc-dev2": (MULTIDOC / "dev2.jsonl", MULTIDOC / "thresholds-dev2.toml"),
     "multidoc-dev3": (MULTIDOC / "dev3.jsonl", MULTIDOC / "thresholds-dev3.toml"),
+    "multidoc-dev4": (MULTIDOC / "dev4.jsonl", MULTIDOC / "thresholds-dev4.toml"),
     "multidoc-test": (MULTIDOC / "test.jsonl", MULTIDOC / "thresholds-test.toml"),
 }
 
