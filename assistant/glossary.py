@@ -17,6 +17,16 @@ class Glossary:
     speaker_titles: tuple[str, ...]
     home: tuple[str, ...]
     local_places: tuple[str, ...]
+    #: a prefecture-level city (or prefecture) -> the province it belongs to
+    cities: dict[str, str]
+
+    def city_mentions(self, text: str) -> list[tuple[int, str, str]]:
+        """Where the text names a city of a province (not one of the local places), as (position, province,
+        city), in order."""
+        pattern = _city_pattern(tuple(self.cities))
+        if pattern is None:
+            return []
+        return [(m.start(), self.cities[m.group(0)], m.group(0)) for m in pattern.finditer(text)]
 
     def province_mentions(self, text: str) -> list[tuple[int, str]]:
         """Where the text names a province, by its name or another name of it ("龙江" outside "黑龙江"),
@@ -45,6 +55,11 @@ def _name_patterns(provinces: tuple[str, ...], aliases: tuple[str, ...]) -> tupl
     return re.compile(alternation(provinces) or "(?!)"), re.compile(alternation(aliases)) if aliases else None
 
 
+@lru_cache(maxsize=4)
+def _city_pattern(cities: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(c) for c in sorted(cities, key=len, reverse=True))) if cities else None
+
+
 @lru_cache(maxsize=1)
 def load_glossary() -> Glossary:
     data = json.loads(resources.files("assistant").joinpath("data/glossary.json").read_text(encoding="utf-8"))
@@ -55,4 +70,10 @@ def load_glossary() -> Glossary:
         speaker_titles=tuple(data.get("speaker_titles", ())),
         home=tuple(data["home"]),
         local_places=tuple(data["local_places"]),
+        cities={
+            city: province
+            for province, names in data.get("cities", {}).items()
+            for city in names
+            if city not in data["local_places"]
+        },
     )

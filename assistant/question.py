@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cn2an
 
@@ -113,8 +113,20 @@ def parse_question(text: str, reference_year: int) -> ParsedQuestion:
         phrase=_PHRASE_NOISE.sub("|", canonical_terms(normalized)),
         about_document=about_document,
         intent=intent,
-        scope=detect_scope(normalized),
+        scope=_with_cities(detect_scope(normalized), normalized),
         expects=expectation(normalized, intent),
+    )
+
+
+def _with_cities(scope: Scope, text: str) -> Scope:
+    """"成都去年GDP": the question is about a place (成都) of a province (四川) it does not name."""
+    mentions = load_glossary().city_mentions(text)
+    if not mentions:
+        return scope
+    return replace(
+        scope,
+        places=scope.places | {city for _, _, city in mentions},
+        provinces=scope.provinces | {province for _, province, _ in mentions},
     )
 
 

@@ -80,13 +80,20 @@ class Regions:
     def named(self, text: str) -> tuple[str, ...]:
         """The covered regions a question names, in the order it names them; the country when it asks
         about the country and names no province."""
-        found = [(at, region) for at, region in load_glossary().province_mentions(text) if region in self.docs_by_region]
-        provinces = set(load_glossary().provinces)
+        glossary = load_glossary()
+        found = [(at, region) for at, region in glossary.province_mentions(text) if region in self.docs_by_region]
+        named_already = {region for _, region in found}
+        # "成都去年GDP": a city names its province.
+        found += [
+            (at, province) for at, province, _ in glossary.city_mentions(text)
+            if province in self.docs_by_region and province not in named_already
+        ]
+        provinces = set(glossary.provinces)
         for region in self.docs_by_region:
             # A region the glossary does not list (a city a document speaks for) is named by its name.
             if region not in provinces and region != NATIONAL and region in text:
                 found.append((text.find(region), region))
-        named = tuple(region for _, region in sorted(found) if region != NATIONAL)
+        named = tuple(dict.fromkeys(region for _, region in sorted(found) if region != NATIONAL))
         if not named and NATIONAL in self.docs_by_region and _NATIONAL_QUESTION.search(text):
             return (NATIONAL,)
         return named

@@ -63,6 +63,11 @@ _STOP_WORDS = set(_STOP_PHRASES) | _REGION_WORDS | {
 }
 
 
+def is_generic(term: str) -> bool:
+    """Whether a word says nothing of what is asked about ("增长", "全省", "情况")."""
+    return term in _STOP_WORDS
+
+
 class TermWeights:
     """How informative a question's words are, from how many passages contain them."""
 

@@ -26,8 +26,8 @@ from assistant.answering.decide import (
     QUESTION_FEATURES,
     explicit_conflict,
     question_features,
+    may_hedge,
     region_not_covered,
-    scope_conflicted,
 )
 from assistant.answering.features import FEATURE_NAMES, feature_matrix
 from assistant.answering.gather import rank_candidates
@@ -194,8 +194,9 @@ def fit(
         q_labels.append(int(part.answerable))
         q_groups.append(part.group)
     qx, qy = np.asarray(q_rows, dtype=np.float64), np.asarray(q_labels)
-    # A best unit of another time or place than asked is answered only above the answer threshold.
-    conflicted = np.asarray([scope_conflicted(e.best) for e in evidences], dtype=bool)
+    # A best unit of another time or place than asked (or naming only the place) is answered only above the
+    # answer threshold.
+    conflicted = np.asarray([not may_hedge(e.best, e.part.parsed, e.part.topic) for e in evidences], dtype=bool)
     fold = _folds(q_groups)
     q_scores = {}
     q_oof_by_c = {}
@@ -256,7 +257,7 @@ def _evidence_floor(
     positive, negative = labels == 1, labels == 0
     for floor in EVIDENCE_GRID:
         answered = np.asarray([
-            q >= answer or hedges(q, e.best, hedge) or evidence_stands(e.best, floor, e.part.parsed)
+            q >= answer or hedges(q, e.best, hedge, e.part.parsed, e.part.topic) or evidence_stands(e.best, floor, e.part.parsed, e.part.topic)
             for q, e in zip(q_oof, evidences)
         ])
         tpr = float(answered[positive].mean()) if positive.any() else 0.0

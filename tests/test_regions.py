@@ -137,3 +137,25 @@ def test_inside_its_own_documents_a_region_is_not_searched_for_by_name():
     regions = Regions.of([_document("a", "湖南"), _document("b", "广东")])
     assert regions.unnamed("广东省的外贸进出口总额是多少", "广东") == "外贸进出口总额是多少"
     assert regions.unnamed("广东", "广东") == "广东"  # nothing else to search for: the name stays
+
+
+def test_a_city_names_its_province_and_is_the_place_asked_about():
+    from assistant.question import parse_question
+
+    regions = Regions.of([_document("a", "湖南"), _document("s", "四川")])
+    assert regions.named("成都去年GDP是多少") == ("四川",)
+    assert regions.named("四川成都和德阳去年GDP") == ("四川",)
+    scope = parse_question("成都去年GDP是多少？", 2025).scope
+    assert scope.places == frozenset({"成都"}) and scope.provinces == frozenset({"四川"})
+    # The home region's own places stay places of the home region.
+    assert parse_question("长沙去年GDP是多少？", 2025).scope.provinces == frozenset()
+
+
+def test_a_city_of_a_province_no_document_covers_is_refused_naming_the_province(real_assistant):
+    answer = real_assistant.ask("武汉去年GDP是多少？")
+    assert answer.refused and "湖北" in answer.answer and "湖南" in answer.answer, answer.answer
+
+
+def test_a_city_s_figure_the_province_s_report_does_not_give_is_refused(regional_assistant):
+    answer = regional_assistant.ask("深圳今年GDP目标是多少？")
+    assert answer.refused and "深圳" in answer.answer, answer.answer

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..terms import TermWeights
+from ..glossary import load_glossary
+from ..terms import TermWeights, is_generic
 from .features import FEATURE_NAMES
 from .gather import Candidate, PartEvidence
 from .scoring import AnswerModel
@@ -153,7 +154,7 @@ def decide(
     thresholds = model.thresholds
     if probability >= thresholds.answer:
         return Decision(ANSWER, probability)
-    if hedges(probability, best, thresholds.hedge) or evidence_stands(best, thresholds.evidence, evidence.part.parsed):
+    if hedges(probability, best, thresholds.hedge, evidence.part.parsed, evidence.part.topic) or evidence_stands(best, thresholds.evidence, evidence.part.parsed, evidence.part.topic):
         return Decision(HEDGE, probability)
     return Decision(REFUSE, probability, refusal_reason(evidence, best, known_years))
 
@@ -167,25 +168,43 @@ _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "place_confli
 _SCOPE_CONFLICTS = ("year_conflict", "period_conflict", "place_conflict", "actual_plan")
 
 
-def hedges(probability: float, best: Candidate, hedge: float) -> bool:
+def hedges(probability: float, best: Candidate, hedge: float, parsed=None, topic=None) -> bool:
     """Whether a question probability below the answer threshold still gives an uncertain answer: at or
     above the hedge threshold, from evidence of the time and place asked ("去年…" is not answered, even
-    with a caveat, with this year's target)."""
-    return probability >= hedge and not scope_conflicted(best)
+    with a caveat, with this year's target) that names more of the question than its place."""
+    return probability >= hedge and may_hedge(best, parsed, topic)
+
+
+def may_hedge(best: Candidate | None, parsed=None, topic=None) -> bool:
+    if best is None or scope_conflicted(best):
+        return False
+    return parsed is None or topic is None or not parsed.scope.places or _names_more_than_place(best, parsed, topic)
 
 
 def scope_conflicted(best: Candidate | None) -> bool:
     return best is not None and any(best.features[_F[name]] for name in _SCOPE_CONFLICTS)
 
 
-def evidence_stands(best: Candidate | None, floor: float, parsed=None) -> bool:
+def evidence_stands(best: Candidate | None, floor: float, parsed=None, topic=None) -> bool:
     """Whether the best unit is probable enough, free of scope conflicts and (given the question) holding
-    the kind of figure asked for, to be given at least as an uncertain answer."""
+    the kind of figure asked for and (given its topic) naming something asked besides the place, to be
+    given at least as an uncertain answer."""
     if best is None:
         return False
     if parsed is not None and any(asked_none_given(parsed, best)):
         return False
+    if not may_hedge(best, parsed, topic):
+        return False  # "大连去年GDP": "大连新达盟等重大外资项目落地…" names the city, not its GDP
     return best.probability >= floor and not any(best.features[_F[name]] for name in _CONFLICTS)
+
+
+def _names_more_than_place(best: Candidate, parsed, topic) -> bool:
+    """Whether the unit (with its sentence and headings) names a word of the question besides its place."""
+    context = best.unit.context_text.lower()
+    places = parsed.scope.places | set(load_glossary().home)
+    return any(
+        t.lower() in context for terms in topic.alternatives for t in terms if t not in places and not is_generic(t)
+    )
 
 
 #: A question about the whole country names it first ("全国GDP增长多少"); "高于全国" is a yardstick.
@@ -199,6 +218,10 @@ _SHARE_GIVEN = re.compile(r"占|比重|比例|份额|(?<![\d.])(?<!增长)(?<!�
 
 #: The best candidates looked at for an amount in the unit a question asks for ("多少亿元").
 AMOUNT_LOOKED_AT = 3
+#: ... and for a day, when a question asks on which day something happens.
+DATES_LOOKED_AT = 5
+_ASKS_DAY = re.compile(r"哪天|哪一天|哪日|几月几[日号]|几号|什么日子|哪个月")
+_GIVES_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月(?:底|初|中旬|上旬|下旬)|20\d{2}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")
 
 
 def region_not_covered(evidence: PartEvidence, regions: frozenset[str]) -> str:
@@ -234,6 +257,11 @@ def explicit_conflict(evidence: PartEvidence) -> str:
             return "文档中没有给出这项的具体数值。"
     if best is not None and _LATIN_CODE.search(parsed.normalized) and best.features[_F["missing_code"]]:
         return "文档中没有与问题所指的具体项目对应的内容。"
+    if best is not None and parsed.intent == "date" and _ASKS_DAY.search(parsed.normalized):
+        sentences = [c.unit.sentence for c in evidence.candidates[:DATES_LOOKED_AT]]
+        if not any(_GIVES_DAY.search(s) for s in sentences):
+            # "亚冬会哪天开幕": the documents speak of it, but give no day.
+            return "文档中没有给出具体日期。"
     months = sorted(p for p in parsed.scope.periods if _MONTH_ONLY.fullmatch(p))
     if months and parsed.intent in ("figure", "compare"):
         sentences = [c.unit.sentence.replace(" ", "") for c in evidence.candidates[:10]]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from ..glossary import load_glossary
 from ..question import ParsedQuestion, parse_question
 from ..scope import Scope, compare_anchors, detect_scope
 from ..terms import TermWeights, Topic
@@ -140,8 +142,23 @@ def _each_items(text: str) -> list[tuple[str, str]]:
     names = [n for n in _JOINERS.split(body) if n]
     if len(names) < 2 or len(names) > MAX_PARTS or any(len(n) > 14 for n in names):
         return []
+    # "沈阳和大连去年GDP各是多少": places side by side share what follows the last one.
+    shared = ""
+    places = _place_names()
+    if all(n in places for n in names[:-1]):
+        lead = next((p for p in places if names[-1].startswith(p) and len(names[-1]) > len(p)), None)
+        if lead is not None:
+            shared, names = names[-1][len(lead) :], [*names[:-1], lead]
     # A shared tail of the last name ("社零和固投增速") belongs to every item.
-    return [(name, prefix + name + tail) for name in names]
+    return [(name, prefix + name + shared + tail) for name in names]
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[str, ...]:
+    """Names of provinces and cities a question may list side by side, longest first."""
+    glossary = load_glossary()
+    names = {*glossary.provinces, *glossary.region_aliases, *glossary.local_places, *glossary.cities}
+    return tuple(sorted(names, key=len, reverse=True))
 
 
 def _sub(text: str, question: ParsedQuestion, weights: TermWeights, reference_year: int, label: str) -> SubQuestion:

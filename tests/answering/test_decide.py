@@ -26,3 +26,8 @@ def test_evidence_of_the_year_asked_may_be_an_uncertain_answer(real_assistant):
     assert not scope_conflicted(evidence.best)
     assert hedges(thresholds.hedge, evidence.best, thresholds.hedge)
     assert decide(evidence, real_assistant._answerer.model, real_assistant._weights, frozenset({2024, 2025})).verdict != REFUSE
+
+
+def test_a_day_asked_for_that_no_evidence_gives_is_refused_saying_so(regional_assistant):
+    answer = regional_assistant.ask("哈尔滨第九届亚冬会哪天开幕？")
+    assert answer.refused and "没有给出具体日期" in answer.answer, answer.answer

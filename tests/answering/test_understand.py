@@ -72,3 +72,9 @@ def test_a_bare_later_ask_with_its_own_time_borrows_the_subject_without_the_firs
     second = result.parts[1].parsed
     assert "绿色智能计算" in second.normalized and "上半年" not in second.normalized
     assert 2024 in second.scope.years
+
+
+def test_places_side_by_side_share_what_follows_the_last_one(understood):
+    result = understood("株洲和湘潭去年GDP各是多少？")
+    assert [p.label for p in result.parts] == ["株洲", "湘潭"]
+    assert all("GDP" in p.parsed.normalized and 2024 in p.parsed.scope.years for p in result.parts)
