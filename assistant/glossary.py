@@ -19,6 +19,17 @@ class Glossary:
     local_places: tuple[str, ...]
     #: a prefecture-level city (or prefecture) -> the province it belongs to
     cities: dict[str, str]
+    #: pairs of words naming opposite things of one kind ("收入", "支出")
+    opposites: tuple[tuple[str, str], ...] = ()
+
+    def opposed(self, question: str) -> tuple[tuple[str, str], ...]:
+        """(asked, other) for each pair of opposites of which the question names only one."""
+        found = []
+        for a, b in self.opposites:
+            for asked, other in ((a, b), (b, a)):
+                if asked in question and other not in question:
+                    found.append((asked, other))
+        return tuple(found)
 
     def city_mentions(self, text: str) -> list[tuple[int, str, str]]:
         """Where the text names a city of a province (not one of the local places), as (position, province,
@@ -76,4 +87,5 @@ def load_glossary() -> Glossary:
             for city in names
             if city not in data["local_places"]
         },
+        opposites=tuple((a, b) for a, b in data.get("opposites", ())),
     )

@@ -37,6 +37,7 @@ _INTENT_PATTERNS = {
 #: (个, 家, 项…) are left out: documents count the same things with different ones.
 _MEASURE_UNITS = ("平方米", "亩", "斤", "元", "钱", "人", "公里", "千瓦", "吨", "辆", "台", "起", "户")
 _ASKS_AMOUNT = re.compile(r"(?:多少|几)(?:万|亿)?(" + "|".join(_MEASURE_UNITS) + ")(?!员|口|民|才)")
+_ASKS_BILLIONS = re.compile(r"(?:多少|几)(?:万亿|亿)(?=了|吗|呢|啦|[？?，,]|$)")
 _ASKS_NUMBER = re.compile(r"多少|几[个家项万亿条次人所张套场批对列%]|第几|几成|多大|多高|多长")
 _ASKS_PERCENT = re.compile(r"增速|增幅|增长(?:了)?(?:多少|几)|下降(?:了)?(?:多少|几)|百分之|百分比|比重|占比|率是|率为|率多少|率有多")
 _ASKS_SHARE = re.compile(r"比重|占比|占.{0,12}(?:多少|几成|比例)")
@@ -56,9 +57,12 @@ def expectation(text: str, intent: str) -> Expectation:
     if intent not in ("figure", "compare"):
         return Expectation()
     amount = _ASKS_AMOUNT.search(text)
+    unit = ("元" if amount.group(1) == "钱" else amount.group(1)) if amount else None
+    if unit is None and _ASKS_BILLIONS.search(text):
+        unit = "元"  # "总量到多少万亿了": an amount of money, however it is written ("5.3万亿元", "60013亿元")
     return Expectation(
         number=bool(_ASKS_NUMBER.search(text)),
-        unit=("元" if amount.group(1) == "钱" else amount.group(1)) if amount else None,
+        unit=unit,
         percent=bool(_ASKS_PERCENT.search(text)) and not amount,
         share=bool(_ASKS_SHARE.search(text)),
     )

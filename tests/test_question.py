@@ -105,3 +105,8 @@ def test_a_policy_question_expects_no_figure():
     text = normalize_question("如何推进投资增效？", YEAR)
     expects = expectation(text, detect_intent(text))
     assert not (expects.number or expects.unit or expects.percent or expects.share)
+
+
+def test_an_amount_asked_in_billions_is_an_amount_of_money():
+    assert parse_question("辽宁去年GDP总量到多少万亿了？", 2025).expects.unit == "元"
+    assert parse_question("粮食产量多少亿斤？", 2025).expects.unit == "斤"

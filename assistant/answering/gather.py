@@ -13,6 +13,7 @@ import numpy as np
 
 from ..chunking import Chunk
 from ..evidence import Unit, split_units
+from ..glossary import load_glossary
 from ..retrieval.retriever import Hit, Retriever
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights
@@ -168,10 +169,13 @@ def rank_candidates(part: SubQuestion, split: list[Hit], units, rows, probabilit
     # So does one without a number, for a figure asked ("多少"): an answer to it must hold one.
     ranked_by_topic = not part.parsed.about_document
     asks_figure = part.parsed.intent in ("figure", "compare") and (part.parsed.expects.number or part.parsed.expects.percent)
+    # So does one that names the opposite of what is asked (支出 for 收入) and not what is asked.
+    opposed = load_glossary().opposed(part.parsed.normalized)
     candidates = sorted(
         (Candidate(unit, hit, rank, tuple(row), float(p)) for (unit, hit, rank), row, p in zip(units, rows, probabilities)),
         key=lambda c: (
             ranked_by_topic and not _on_topic(c),
+            bool(opposed) and any(other in c.unit.text and asked not in c.unit.text for asked, other in opposed),
             bool(asks_figure) and not c.features[_HAS_NUMBER],
             -c.probability, c.rank, c.unit.start,
         ),
