@@ -83,7 +83,7 @@ def real_assistant(assistant_settings, exported_model):
 
 @pytest.fixture(scope="session")
 def regional_assistant(tmp_path_factory, assistant_settings, exported_model):
-    """A real Assistant over the seeds and seven plain-text reports of other provinces (skipped when
+    """A real Assistant over the seeds and eight plain-text reports of other provinces (skipped when
     ../shared/newdocs is not beside the project)."""
     if not all((NEWDOCS / name).is_file() for name in REGIONAL_REPORTS):
         pytest.skip("../shared/newdocs is not beside the project")

@@ -14,4 +14,5 @@ REGIONAL_REPORTS = (
     "2025-guangxi-government-work-report.txt",  # paragraphs that open with their point ("开展“广西旅游年”活动。")
     "2025-guizhou-government-work-report.txt",
     "2025-anhui-government-work-report.txt",  # "“三地一区”是引领…。围绕打造科技创新策源地，…" and three more
+    "2025-chongqing-government-work-report.txt",
 )

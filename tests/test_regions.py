@@ -1,6 +1,6 @@
 """Regions: documents grouped by the region they speak for, the home region, and questions placed in one.
 
-The end-to-end tests use a real index over the seeds and seven reports of ../shared/newdocs (conftest).
+The end-to-end tests use a real index over the seeds and eight reports of ../shared/newdocs (conftest).
 """
 
 from __future__ import annotations

@@ -43,6 +43,9 @@ _COUNTED_ITEMS = re.compile(
 _ASKS_RANK = re.compile(r"排第几|排名第几|第几位|第几名|排在第几|位次")
 _RANK = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[位名]|首位|第一|前列|前\d+[位名强]")
 RANK_COMPANION = 0.5
+_ASKS_GROWTH = re.compile(r"(?:增长|上涨|涨|提高)了?(?:多少|几)|增速|增幅|涨幅")
+_ASKS_SHARE_OF = re.compile(r"占|比重|比例|份额|覆盖率")
+_GIVES_GROWTH = re.compile(r"(?:增长|增加|上涨|提高|增速|增幅|涨幅|下降|回落|降低)\s*[了为达到]*\s*-?\d")
 _SEVERAL = re.compile(r"分别|各(?:是|为|有)?多少|和.{1,10}(?:多少|几)|(?:多少|几)[^？?]{0,12}[？?，,][^？?]{0,12}(?:多少|几|排)")
 
 
@@ -70,6 +73,10 @@ def select_units(
         # "排第几": the best unit that gives a rank, if one scores close to the best.
         floor = RANK_COMPANION * best.probability
         unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _RANK.search(c.unit.text)), unit)
+    if _ASKS_GROWTH.search(question_text) and not _ASKS_SHARE_OF.search(question_text) and not _GIVES_GROWTH.search(unit.text):
+        # "涨了多少": a rate of growth, not the share the best unit gives ("占规上工业增加值的比重达到34.6%").
+        floor = RANK_COMPANION * best.probability
+        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _GIVES_GROWTH.search(c.unit.text)), unit)
     if unit.level == "clause" and _SEVERAL.search(question_text):
         unit = part_of(unit, units_of)
     whole = unit if unit.level == "sentence" else sentence_of(unit)

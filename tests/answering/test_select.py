@@ -62,3 +62,9 @@ def test_a_coined_name_counts_its_items():
     from assistant.answering.select import named_count
 
     assert [named_count(n) for n in ("三地一区", "五向图强", "十大产业集群", "两个确保", "科技金融15条", "产业")] == [4, 5, 10, 2, 15, 0]
+
+
+def test_a_rate_of_growth_asked_for_is_not_answered_with_a_share(regional_assistant):
+    # "战略性新兴产业增加值占规上工业增加值的比重达到34.6%" scores highest; the growth is "规上工业增加值增长7.3%".
+    answer = regional_assistant.ask("重庆去年规上工业增加值涨了多少？")
+    assert "7.3%" in answer.answer and "34.6%" not in answer.answer, answer.answer
