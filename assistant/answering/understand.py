@@ -40,8 +40,8 @@ class SubQuestion:
     anchor: Scope | None = None  # a comparison side's own scope, which evidence must fit
     #: the documents it is answered from (those of the region it is about); None: every document
     docs: frozenset[str] | None = None
-    #: a later ask read with what the first ask is about ("…法规叫什么？明确了多少项重点任务？"), tried
-    #: when the ask on its own finds nothing
+    #: the other reading of a later ask, tried when this one finds nothing: with what the first ask is about
+    #: ("…法规叫什么？明确了多少项重点任务？"), or on its own when it was read with it ("…多少？民间投资增速呢？")
     retry: "SubQuestion | None" = None
 
 
@@ -92,6 +92,9 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
             part = _sub(piece if own_topic else with_subject, question, weights, reference_year, "")
             if own_topic and with_subject != piece:
                 part = replace(part, retry=_sub(with_subject, question, weights, reference_year, ""))
+            elif with_subject != piece and weights.content_terms(piece, fallback=False):
+                # "民间投资增速呢": a word of its own the first ask's subject may drown; tried alone if that finds nothing.
+                part = replace(part, retry=_sub(piece, question, weights, reference_year, ""))
             if piece.endswith("呢"):
                 intent = first.parsed.intent
                 part = replace(part, parsed=replace(part.parsed, intent=intent))

@@ -78,3 +78,12 @@ def test_places_side_by_side_share_what_follows_the_last_one(understood):
     result = understood("株洲和湘潭去年GDP各是多少？")
     assert [p.label for p in result.parts] == ["株洲", "湘潭"]
     assert all("GDP" in p.parsed.normalized and 2024 in p.parsed.scope.years for p in result.parts)
+
+
+def test_a_later_ask_is_tried_both_alone_and_with_the_first_asks_subject(understood):
+    for question in ("1-7月全省投资增长多少？民间投资增速呢？", "湘潭率先出台的科技成果转化规定叫什么名字？里面明确了多少项重点任务？"):
+        second = understood(question).parts[1]
+        assert second.retry is not None, question
+        readings = {second.parsed.normalized, second.retry.parsed.normalized}
+        first_subject = "全省投资" if "全省投资" in question else "湘潭"
+        assert any(first_subject in r for r in readings) and any(first_subject not in r for r in readings), readings
