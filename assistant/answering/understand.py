@@ -21,7 +21,7 @@ from ..terms import TermWeights, Topic
 _ASKS = re.compile(r"多少|几[个项家条次成万亿%]?|哪|什么|谁|何时|如何|怎么|怎样|是否|有没有|吗|多大|多高|多长|多快|排第|呢$")
 _PART_BREAK = re.compile(r"[？?；;]|，(?=(?:那|另外|还有|以及|并且|同时|其中|占|比|排|总量|总额|规模|增速|增长|完成|实际|目标))")
 #: "A和B分别/各…": the items asked about side by side.
-_EACH = re.compile(r"(分别|各自|各(?=是|为|有|增长|下降|多少|达到|完成|占))")
+_EACH = re.compile(r"(分别|各自|各(?=是|为|有|要|需|增长|下降|多少|达到|完成|占))")
 _JOINERS = re.compile(r"和|与|及|以及|、|跟")
 _COMPARING = re.compile(
     r"比|对比|相比|比较|差距|相差|高于|低于|快于|慢于|高出|低了|差多少|还差|超出|超过了?多少"
@@ -142,6 +142,10 @@ def _each_items(text: str) -> list[tuple[str, str]]:
     lead = re.match(r"^((?:20\d{2}年|\d{1,2}-\d{1,2}月|今年|去年|上半年|全省|全年)*)", head)
     prefix = lead.group(1) if lead else ""
     body = head[len(prefix) :]
+    # "…20件民生实事里，适老化改造、滑冰场和户外健身中心各…": the items follow the last comma.
+    comma = max(body.rfind(","), body.rfind("，"))
+    if comma >= 0:
+        body = body[comma + 1 :]
     names = [n for n in _JOINERS.split(body) if n]
     if len(names) < 2 or len(names) > MAX_PARTS or any(len(n) > 14 for n in names):
         return []

@@ -87,3 +87,8 @@ def test_a_later_ask_is_tried_both_alone_and_with_the_first_asks_subject(underst
         readings = {second.parsed.normalized, second.retry.parsed.normalized}
         first_subject = "全省投资" if "全省投资" in question else "湘潭"
         assert any(first_subject in r for r in readings) and any(first_subject not in r for r in readings), readings
+
+
+def test_items_listed_after_a_comma_are_the_parts_whatever_comes_before(understood):
+    result = understood("今年的民生实事里，适老化改造、滑冰场和户外健身中心各要搞多少？")
+    assert [p.label for p in result.parts] == ["适老化改造", "滑冰场", "户外健身中心"]
