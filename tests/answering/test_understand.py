@@ -90,5 +90,5 @@ def test_a_later_ask_is_tried_both_alone_and_with_the_first_asks_subject(underst
 
 
 def test_items_listed_after_a_comma_are_the_parts_whatever_comes_before(understood):
-    result = understood("今年的民生实事里，适老化改造、滑冰场和户外健身中心各要搞多少？")
+    result = understood("2024年的民生实事里，适老化改造、滑冰场和户外健身中心各要搞多少？")
     assert [p.label for p in result.parts] == ["适老化改造", "滑冰场", "户外健身中心"]
