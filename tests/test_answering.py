@@ -274,3 +274,8 @@ def test_an_amount_in_a_unit_the_best_evidence_does_not_give_is_refused(ask):
 def test_a_later_ask_found_nowhere_on_its_own_is_answered_with_the_first_asks_subject(ask):
     answer = ask("湘潭率先出台的科技成果转化规定叫什么名字？里面明确了多少项重点任务？")
     assert "《湘潭市促进科技成果转化若干规定》" in answer.answer and "12项重点任务" in answer.answer, answer.answer
+
+
+def test_what_kind_of_year_it_is_is_read_as_the_report_s_之年(ask):
+    answer = ask("今年是个什么样的年份？")
+    assert "收官之年" in answer.answer and not answer.refused, answer.answer
