@@ -184,6 +184,10 @@ def term_variants(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(variants))
 
 
+_NAMES_EACH = re.compile(r"分别(?:是|有|叫|指)?(?:哪些|哪几|什么)")
+_FIGURE_WORDS = re.compile(r"多少|增长|增速|增幅|下降|比重|占比|百分")
+
+
 def detect_intent(text: str) -> str:
     if _two_anchors(text):
         return "compare"
@@ -191,6 +195,8 @@ def detect_intent(text: str) -> str:
         if _INTENT_PATTERNS[intent].search(text):
             if intent == "compare" and not _two_anchors(text) and not re.search(r"对比|相比|比较|分别|差距|相差|还差|完成", text):
                 continue
+            if intent == "compare" and not _two_anchors(text) and _NAMES_EACH.search(text) and not _FIGURE_WORDS.search(text):
+                continue  # "几个“之都”分别是哪些": names asked for, each, not figures compared
             return intent
     return "policy"
 

@@ -110,3 +110,8 @@ def test_a_policy_question_expects_no_figure():
 def test_an_amount_asked_in_billions_is_an_amount_of_money():
     assert parse_question("辽宁去年GDP总量到多少万亿了？", 2025).expects.unit == "元"
     assert parse_question("粮食产量多少亿斤？", 2025).expects.unit == "斤"
+
+
+def test_names_asked_for_each_are_a_list_not_a_comparison():
+    assert detect_intent("今年要支持打造的几个“之都”分别是哪些？") == "list"
+    assert detect_intent("社零和固投分别增长多少？") == "compare"
