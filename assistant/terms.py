@@ -37,7 +37,7 @@ _HOW_MANY_ITEMS = re.compile(r"哪[一二三四五六七八九十几两\d]*[个�
 _QUESTION_WORDS = {
     "多少", "什么", "哪些", "请问", "一下", "哪个", "哪家", "哪位", "多久", "怎么", "如何", "怎样", "是否", "有没有",
     "哪天", "哪一天", "何时", "时候", "能否", "可以", "告诉", "知道", "是不是", "还是", "哪里", "为什么", "几个", "几项",
-    "几件", "几次", "几条", "几所", "几座",
+    "几件", "几次", "几条", "几所", "几座", "称作", "称为", "叫作", "叫做", "名叫",
 }
 # Words for the region itself (the glossary's `home`) narrow nothing either, nor do region names: a
 # question naming a region is answered from that region's documents, which call it 全省.

@@ -23,6 +23,7 @@ def test_question_words_times_and_amounts_are_not_topic_words(weights):
     assert "万亿" not in weights.content_terms("经济总量破5万亿了吗")
     terms = weights.content_terms("今年民生实事准备投多少钱、办几件？")
     assert "民生实事" in terms and "准备" not in terms and "几件" not in terms
+    assert "称作" not in weights.content_terms("把封关运作称作什么工程？")
 
 
 def test_glossary_words_stay_whole_and_every_written_form_is_tried(weights):
