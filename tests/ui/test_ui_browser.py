@@ -271,7 +271,7 @@ def test_vote_says_received_takes_a_reason_and_logs_the_answer_id(any_page, serv
     assert record["question"] == question and record["answer"] and isinstance(record["citations"], list)
     vote.locator(".hga-reason input").fill("数字需要核对")
     vote.locator(".hga-reason button").click()
-    vote.get_by_text("谢谢您的说明").wait_for(timeout=10_000)
+    vote.get_by_text("谢谢您的说明").wait_for(timeout=ANSWER_TIMEOUT_MS)  # a server round trip, on a busy machine too
     record = wait_for_record(Path(server["feedback_log"]), lambda r: r["answer_id"] == answer_id and r["reason"])
     assert record["reason"] == "数字需要核对" and record["vote"] == "down"
     # Input notices get no vote buttons (a vote there would have nothing to record).
@@ -308,8 +308,18 @@ def test_copy_gives_plain_text_with_markers_and_sources(any_page, api):
     page.locator("#hga-chat .hga-question").last.hover()
     assert page.locator("#hga-chat .user-row button").count() == 0, "the question bubble needs no copy button"
     copy = last_answer(page).locator("button.hga-copy")
+    # The label says 已复制 for 1.6 s: watch the clicked button itself for it, not poll for it (a busy machine
+    # may not poll within that window), and not the first copy button of a chat with several answers.
+    page.evaluate(
+        """(button) => {
+            window.__hgaCopied = false;
+            new MutationObserver(() => { if (button.textContent.startsWith('已复制')) window.__hgaCopied = true; })
+                .observe(button, {childList: true, characterData: true, subtree: true});
+        }""",
+        copy.element_handle(),
+    )
     copy.click()
-    page.wait_for_function("() => document.querySelector('#hga-chat .hga-answer:last-child button.hga-copy, #hga-chat button.hga-copy').textContent.startsWith('已复制')")
+    page.wait_for_function("() => window.__hgaCopied === true")
     text = page.evaluate("navigator.clipboard.readText()")
     sources = [f"[{c['id']}] {c['title']} › {section_without_title(c)}：“{cleaned(c['quote'])}”" for c in expected["citations"]]
     assert text == "\n".join([expected["answer"], "", "出处：", *sources]), text
