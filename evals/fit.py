@@ -196,7 +196,7 @@ def fit(
     qx, qy = np.asarray(q_rows, dtype=np.float64), np.asarray(q_labels)
     # A best unit of another time or place than asked (or naming only the place) is answered only above the
     # answer threshold.
-    conflicted = np.asarray([not may_hedge(e.best, e.part.parsed, e.part.topic) for e in evidences], dtype=bool)
+    no_hedge = np.asarray([not may_hedge(e.best, e.part.parsed, e.part.topic) for e in evidences], dtype=bool)
     fold = _folds(q_groups)
     q_scores = {}
     q_oof_by_c = {}
@@ -208,11 +208,11 @@ def fit(
                 continue
             oof[test] = _fit_linear(qx[train], qy[train], c, QUESTION_FEATURES).probabilities(qx[test])
         q_oof_by_c[c] = oof
-        q_scores[c] = _best_threshold(oof, qy, conflicted)[1]
+        q_scores[c] = _best_threshold(oof, qy, no_hedge)[1]
         log(f"  question model C={c}: cross-validated decision accuracy {q_scores[c]:.3f}")
     q_c = max(C_GRID, key=lambda c: (round(q_scores[c], 4), -c))
     q_oof = q_oof_by_c[q_c]
-    hedge, accuracy = _best_threshold(q_oof, qy, conflicted)
+    hedge, accuracy = _best_threshold(q_oof, qy, no_hedge)
     answer = _confident_threshold(q_oof, qy, hedge)
     floor, accuracy = _evidence_floor(q_oof, qy, evidences, hedge, answer, accuracy, log)
     companion = _fit_companion(assistant, kept, evidences, expectations, log)
@@ -312,22 +312,22 @@ THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.005), 4)
 THRESHOLD_WINDOW = 0.03
 
 
-def _weighted_accuracy(probabilities: np.ndarray, labels: np.ndarray, t: float, conflicted: np.ndarray) -> float:
+def _weighted_accuracy(probabilities: np.ndarray, labels: np.ndarray, t: float, no_hedge: np.ndarray) -> float:
     """The share of answerable sub-questions answered and REFUSAL_WEIGHT times the share of
     unanswerable ones refused, at hedge threshold t (and the answer threshold it implies, which alone
-    answers from scope-conflicted evidence)."""
+    answers from evidence no uncertain answer may be given from)."""
     positive, negative = labels == 1, labels == 0
     answer = _confident_threshold(probabilities, labels, t)
-    answered = (probabilities >= answer) | ((probabilities >= t) & ~conflicted)
+    answered = (probabilities >= answer) | ((probabilities >= t) & ~no_hedge)
     tpr = float(answered[positive].mean()) if positive.any() else 0.0
     tnr = float((~answered)[negative].mean()) if negative.any() else 0.0
     return (tpr + REFUSAL_WEIGHT * tnr) / (1 + REFUSAL_WEIGHT)
 
 
-def _best_threshold(probabilities: np.ndarray, labels: np.ndarray, conflicted: np.ndarray) -> tuple[float, float]:
+def _best_threshold(probabilities: np.ndarray, labels: np.ndarray, no_hedge: np.ndarray) -> tuple[float, float]:
     """The hedge threshold whose weighted accuracy, averaged over the thresholds within THRESHOLD_WINDOW of
     it, is best (ties: the lower one), with its own weighted accuracy."""
-    accuracies = np.asarray([_weighted_accuracy(probabilities, labels, t, conflicted) for t in THRESHOLD_GRID])
+    accuracies = np.asarray([_weighted_accuracy(probabilities, labels, t, no_hedge) for t in THRESHOLD_GRID])
     smoothed = np.asarray([accuracies[np.abs(THRESHOLD_GRID - t) <= THRESHOLD_WINDOW + 1e-9].mean() for t in THRESHOLD_GRID])
     best = int(np.argmax(np.round(smoothed, 6)))
     return float(THRESHOLD_GRID[best]), float(accuracies[best])

@@ -163,8 +163,8 @@ def decide(
 _CONFLICTS = ("year_conflict", "period_conflict", "period_absent", "place_conflict", "actual_plan", "missing_code")
 
 
-#: ... and those that say it is of another time or place than asked (the first of these questions the unit
-#: model may weigh down, not rule out: it is one of its features).
+#: ... and those of them that say it is of another time or place than asked: no uncertain answer is given
+#: from such a unit, however probable the question model finds it.
 _SCOPE_CONFLICTS = ("year_conflict", "period_conflict", "place_conflict", "actual_plan")
 
 

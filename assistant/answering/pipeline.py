@@ -13,7 +13,7 @@ from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusa
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .scoring import AnswerModel, load_answer_model
-from .select import overlaps, rank_first, select_units
+from .select import inside, overlaps, rank_first, select_units
 from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
 #: How much of what a part asks its best unit must name for an earlier citation holding it to answer the part.
@@ -76,9 +76,7 @@ class Answerer:
     def _retried(
         self, evidence: tuple[PartEvidence, ...], decisions: tuple[Decision, ...], covered: frozenset[str]
     ) -> tuple[tuple[PartEvidence, ...], tuple[Decision, ...]]:
-        """A later ask that finds nothing on its own, asked again with what the first ask is about."""
-        if not any(e.part.retry is not None and d.verdict == REFUSE and not d.other_region for e, d in zip(evidence, decisions)):
-            return evidence, decisions
+        """A later ask that finds nothing, asked again in its other reading (`SubQuestion.retry`)."""
         evidence, decisions = list(evidence), list(decisions)
         for at, (part_evidence, decision) in enumerate(zip(evidence, decisions)):
             retry = part_evidence.part.retry
@@ -206,8 +204,8 @@ class Answerer:
                     c.unit for c in part_evidence.candidates[:12]
                     if c.probability >= floor and not any(overlaps(c.unit, claim.unit) for claim in claims)
                 ]
-                inside = [u for u in pool if _within(u, best_unit)]
-                fresh = rank_first(inside or pool, part_evidence.part.parsed.normalized)[:1]
+                in_best = [u for u in pool if inside(u, best_unit)]
+                fresh = rank_first(in_best or pool, part_evidence.part.parsed.normalized)[:1]
             if fresh:
                 firsts.append(len(claims))
             claims.extend(Claim(unit, label) for unit in fresh)
@@ -230,7 +228,7 @@ class Answerer:
         """Whether an earlier part's citation holds this part's best unit whole, and that unit names what
         this part asks ("…总产466亿斤…，粮食单产1050斤…" cited for the 总产 answers 单产 too)."""
         best = evidence.best.unit
-        if not any(_within(best, claim.unit) and best.original_span != claim.unit.original_span for claim in claims):
+        if not any(inside(best, claim.unit) and best.original_span != claim.unit.original_span for claim in claims):
             return False  # the very unit an earlier part cited is no answer to another ask
         return self.weights_for(evidence.part.docs).coverage(evidence.part.topic, best.text) >= ANSWERED_COVERAGE
 
@@ -250,11 +248,6 @@ class Answerer:
             return ()
         top = max(score for _, score in chosen) or 1.0
         return tuple(replace(hit, score=round(score / top, 6)) for hit, score in chosen)
-
-
-def _within(unit, outer) -> bool:
-    (start, end), (outer_start, outer_end) = unit.original_span, outer.original_span
-    return unit.chunk.doc == outer.chunk.doc and outer_start <= start and end <= outer_end
 
 
 def _nearest(evidence: PartEvidence):

@@ -42,6 +42,7 @@ _COUNTED_ITEMS = re.compile(
 )
 _ASKS_RANK = re.compile(r"排第几|排名第几|第几位|第几名|排在第几|位次")
 _RANK = re.compile(r"第\s*[\d一二三四五六七八九十]+\s*[位名]|首位|第一|前列|前\d+[位名强]")
+#: A unit probability, relative to the best, for a unit that gives the kind of figure asked (a rank, a growth).
 RANK_COMPANION = 0.5
 _ASKS_GROWTH = re.compile(r"(?:增长|上涨|涨|提高)了?(?:多少|几)|增速|增幅|涨幅")
 _ASKS_SHARE_OF = re.compile(r"占|比重|比例|份额|覆盖率")
@@ -70,13 +71,10 @@ def select_units(
     if intent == "date" and not _DAY.search(unit.text) and _DAY.search(unit.sentence):
         unit = sentence_of(unit)  # "7月30日，…主持召开…会议": the day opens the sentence
     if _ASKS_RANK.search(question_text) and not _RANK.search(unit.text):
-        # "排第几": the best unit that gives a rank, if one scores close to the best.
-        floor = RANK_COMPANION * best.probability
-        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _RANK.search(c.unit.text)), unit)
+        unit = _close_unit_giving(_RANK, evidence, unit)  # "排第几": a unit that gives a rank
     if _ASKS_GROWTH.search(question_text) and not _ASKS_SHARE_OF.search(question_text) and not _GIVES_GROWTH.search(unit.text):
         # "涨了多少": a rate of growth, not the share the best unit gives ("占规上工业增加值的比重达到34.6%").
-        floor = RANK_COMPANION * best.probability
-        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _GIVES_GROWTH.search(c.unit.text)), unit)
+        unit = _close_unit_giving(_GIVES_GROWTH, evidence, unit)
     if unit.level == "clause" and _SEVERAL.search(question_text):
         unit = part_of(unit, units_of)
     whole = unit if unit.level == "sentence" else sentence_of(unit)
@@ -85,6 +83,13 @@ def select_units(
         if following is not None:
             return [whole, following]
     return [unit]
+
+
+def _close_unit_giving(kind: re.Pattern, evidence: PartEvidence, unit: Unit) -> Unit:
+    """The best candidate whose text gives `kind` of figure, if it scores within RANK_COMPANION of the best;
+    otherwise `unit`."""
+    floor = RANK_COMPANION * evidence.best.probability
+    return next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and kind.search(c.unit.text)), unit)
 
 
 def _list_units(
@@ -268,10 +273,7 @@ def _parallel_phrases(near: list[Unit], units_of, section_chunks, weights: TermW
         for chunk in section_chunks(*key):
             units = units_of(chunk)
             for sentence in (u for u in units if u.level == "sentence"):
-                first = next(
-                    (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
-                    sentence,
-                )
+                first = _opening_clause(sentence, units)
                 openings.setdefault(_opening(first.text), []).append(first)
         for group in openings.values():
             if len(group) < 3 or len({u.text for u in group}) != len(group):
@@ -299,11 +301,7 @@ def _following_parallel(first: Unit, question_text: str, units_of, section_chunk
         for sentence in sorted((u for u in units if u.level == "sentence"), key=position):
             if position(sentence) <= position(first) or any(overlaps(sentence, u) for u in later):
                 continue
-            opening = next(
-                (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
-                sentence,
-            )
-            later.append(opening)
+            later.append(_opening_clause(sentence, units))
         if len(later) >= FOLLOWING_SENTENCES:
             break
     later = later[:FOLLOWING_SENTENCES]
@@ -335,6 +333,14 @@ def named_count(name: str) -> int:
         else:
             total += sum(digits)
     return total
+
+
+def _opening_clause(sentence: Unit, units: list[Unit]) -> Unit:
+    """A sentence's first clause (the sentence itself when it has none)."""
+    return next(
+        (u for u in units if u.level == "clause" and u.start == sentence.start and u.sentence_start == sentence.start),
+        sentence,
+    )
 
 
 def _in_header(unit: Unit) -> bool:
@@ -440,6 +446,12 @@ def _opening(text: str) -> str:
 
 def position(unit: Unit) -> tuple[str, int, int]:
     return (unit.chunk.doc, unit.chunk.start, unit.start)
+
+
+def inside(unit: Unit, outer: Unit) -> bool:
+    """Whether `unit` lies inside `outer` in the original text."""
+    (start, end), (outer_start, outer_end) = unit.original_span, outer.original_span
+    return unit.chunk.doc == outer.chunk.doc and outer_start <= start and end <= outer_end
 
 
 def overlaps(a: Unit, b: Unit) -> bool:

@@ -89,18 +89,13 @@ def understand(question: ParsedQuestion, weights: TermWeights, reference_year: i
             # "总量有多大", "比全国高多少" say nothing of what they are about: the first piece does.
             with_subject = _with_subject(pieces[0], piece)
             own_topic = has_own_topic(own, weights)
-            part = _sub(piece if own_topic else with_subject, question, weights, reference_year, "")
-            if own_topic and with_subject != piece:
-                part = replace(part, retry=_sub(with_subject, question, weights, reference_year, ""))
-            elif with_subject != piece and weights.content_terms(piece, fallback=False):
-                # "民间投资增速呢": a word of its own the first ask's subject may drown; tried alone if that finds nothing.
-                part = replace(part, retry=_sub(piece, question, weights, reference_year, ""))
-            if piece.endswith("呢"):
-                intent = first.parsed.intent
-                part = replace(part, parsed=replace(part.parsed, intent=intent))
-                if part.retry is not None:
-                    part = replace(part, retry=replace(part.retry, parsed=replace(part.retry.parsed, intent=intent)))
-            rest.append(part)
+            readings = [piece, with_subject] if own_topic else [with_subject, piece]
+            # "民间投资增速呢" read with the first ask's subject is also tried alone, if it has a word of its own.
+            if with_subject == piece or not (own_topic or weights.content_terms(piece, fallback=False)):
+                readings = readings[:1]
+            intent = first.parsed.intent if piece.endswith("呢") else None
+            part, *other = (_sub(text, question, weights, reference_year, "", intent) for text in readings)
+            rest.append(replace(part, retry=other[0] if other else None))
         return Understanding(question, topic, (first, *rest))
     return Understanding(question, topic, (whole,))
 
@@ -168,7 +163,11 @@ def _place_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-def _sub(text: str, question: ParsedQuestion, weights: TermWeights, reference_year: int, label: str) -> SubQuestion:
+def _sub(
+    text: str, question: ParsedQuestion, weights: TermWeights, reference_year: int, label: str, intent: str | None = None
+) -> SubQuestion:
+    """`text` as one sub-question of `question`; `intent`, when given, is what it asks ("B呢" asks what the
+    ask before it asked)."""
     parsed = parse_question(text, reference_year)
     scope = parsed.scope
     whole = question.scope
@@ -187,7 +186,7 @@ def _sub(text: str, question: ParsedQuestion, weights: TermWeights, reference_ye
         provinces=scope.provinces or whole.provinces,
         home=scope.home or whole.home,
     )
-    intent = parsed.intent if parsed.intent != "compare" else "figure"
+    intent = intent or (parsed.intent if parsed.intent != "compare" else "figure")
     parsed = replace(parsed, scope=scope, intent=intent, about_document=parsed.about_document or question.about_document)
     topic = weights.topic(parsed.variants)
     if topic.empty:
