@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..evidence import Unit
 from ..structure import FOOTER, PREAMBLE
-from ..terms import TermWeights, Topic
+from ..terms import TermWeights, Topic, is_generic
 from .gather import PartEvidence, parent_of
 
 MAX_ITEMS = 8
@@ -32,12 +32,16 @@ PARAGRAPH_CANDIDATES = 12
 #: in full on the dev sets; none at all cited more sentences that no gold span holds).
 PARAGRAPH_COVERAGE = 0.5
 MIN_COVERAGE = 0.45
+#: A word of the question left out of a list's units is completed from a candidate scoring at least this share
+#: of the best, when the word weighs at least this share of the question's heaviest.
+COMPLETION_COMPANION = 0.9
+COMPLETION_WEIGHT = 0.5
 _NUMERALS = "一二三四五六七八九十"
 _DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月底|20\d{2}\s*年\s*\d{1,2}\s*月")
 #: A coined name of a count ("“三个一”", "“四个干”"): its items are phrases that open or end alike.
 _COINED = re.compile(r"[“\"][二三四五六七八九十两]个[\u4e00-\u9fff]{1,4}[”\"]")
 _COUNTED_ITEMS = re.compile(
-    r"哪[二三四五六七八九十几两\d]+|(?<![一二三四五六七八九十两\d])[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两\d]+[个大项条点][^”\"]{1,6}[”\"]"
+    r"哪[二三四五六七八九十几两\d]+|(?<![一二三四五六七八九十两\d])[一二三四五六七八九十两\d]+个[“\"]|[“\"][二三四五六七八九十两\d]+[个大项条点件][^”\"]{1,6}[”\"]"
     r"|[二三四五六七八九十两]大[\u4e00-\u9fff]|几个|几项|几条|几方面"
 )
 _ASKS_RANK = re.compile(r"排第几|排名第几|第几位|第几名|排在第几|位次")
@@ -95,12 +99,65 @@ def _close_unit_giving(kind: re.Pattern, evidence: PartEvidence, unit: Unit) -> 
 def _list_units(
     evidence: PartEvidence, units_of, section_chunks, weights: TermWeights, companion: float, question_text: str
 ) -> list[Unit]:
+    units = _list_units_of_best(evidence, units_of, section_chunks, weights, companion, question_text)
+    if _COUNTED_ITEMS.search(question_text):
+        return units  # the items of a counted list are what it counts, not what else the question names
+    return _completed(units, evidence, units_of, weights)
+
+
+def _completed(units: list[Unit], evidence: PartEvidence, units_of, weights: TermWeights) -> list[Unit]:
+    """"对拖欠企业账款和涉企执法有什么部署": when what was chosen leaves out a telling word of the question
+    (涉企执法) that a close candidate of the same document names, that candidate's part of its sentence too."""
+    if not units:
+        return units
+    terms = max(evidence.part.topic.alternatives, key=lambda ts: weights.coverage(Topic((ts,)), " ".join(u.context_text for u in units)), default=())
+    if not terms:
+        return units
+    said = " ".join(u.context_text for u in units).lower()
+    heaviest = max(weights.weight(t) for t in terms)
+    missing = [t for t in terms if t.lower() not in said and not is_generic(t) and weights.weight(t) >= COMPLETION_WEIGHT * heaviest]
+    floor = COMPLETION_COMPANION * evidence.best.probability
+    total = sum(len(u.text) for u in units)
+    added: list[Unit] = []
+    for candidate in evidence.candidates[1:PARAGRAPH_CANDIDATES]:
+        if not missing or candidate.probability < floor:
+            break
+        unit = candidate.unit
+        if unit.chunk.doc != units[0].chunk.doc:
+            continue
+        names = [t for t in missing if t.lower() in unit.text.lower()]
+        if not names:
+            continue
+        if unit.level == "sentence":
+            unit = next(
+                (u for u in units_of(unit.chunk) if u.level == "part" and inside(u, unit) and names[0].lower() in u.text.lower()),
+                unit,
+            )
+        elif unit.level == "clause":
+            unit = part_of(unit, units_of)
+        if any(overlaps(unit, u) for u in units + added) or total + len(unit.text) > MAX_LIST_CHARS:
+            continue
+        added.append(unit)
+        total += len(unit.text)
+        missing = [t for t in missing if t not in names]
+    return sorted(units + added, key=position) if added else units
+
+
+def _list_units_of_best(
+    evidence: PartEvidence, units_of, section_chunks, weights: TermWeights, companion: float, question_text: str
+) -> list[Unit]:
     candidates = evidence.candidates
     topic = evidence.part.topic
     best = candidates[0]
     counted = _COUNTED_ITEMS.search(question_text)
     if counted and evidence.part.parsed.intent == "list":
         wanted = count_of(counted.group(0))
+        announced = _announced_sections(best.unit, wanted, units_of, section_chunks)
+        if announced:
+            return announced
+        headed = _headed_items([c.unit for c in candidates[:12]], question_text, units_of, section_chunks)
+        if headed:
+            return headed
         enumerating = _enumerating_unit(candidates, weights, topic, wanted)
         parallel = _parallel_phrases([c.unit for c in candidates[:40]], units_of, section_chunks, weights, topic)
         ordered = [parallel, [enumerating] if enumerating else []]
@@ -108,7 +165,7 @@ def _list_units(
             ordered.reverse()
         for units in ordered:
             if units and (len(units) >= 2 or units[0] is enumerating):
-                return units[:MAX_ITEMS]
+                return units[: max(MAX_ITEMS, wanted or 0)]
         following = _following_parallel(best.unit, question_text, units_of, section_chunks)
         if following:
             return following
@@ -158,6 +215,29 @@ def _list_units(
 
 
 _ASKS_ASPECTS = re.compile(r"方面|哪几|从哪|几个|几项|分几")
+
+
+#: A sentence that announces the parts that follow it ("着重抓了以下工作。", "重点做好八方面工作：").
+_ANNOUNCES = re.compile(r"以下|如下|[一二三四五六七八九十两\d]+(?:个)?方面|[：:]$")
+
+
+def _announced_sections(first: Unit, wanted: int | None, units_of, section_chunks) -> list[Unit]:
+    """"重点做好八方面工作：" or "…着重抓了以下工作。" opening a part of the document, followed by as many
+    sub-sections as asked for ("（一）聚力抓投资促消费…", "一是聚力打好稳增长阵地战…"): each one's first sentence."""
+    if wanted is None or wanted < 2:
+        return []
+    sentence = sentence_of(first)
+    part = first.chunk.section
+    if not _ANNOUNCES.search(sentence.text.rstrip("。")) or len(part) < 2 or part[1] in (PREAMBLE, FOOTER):
+        return []
+    leads: dict[str, Unit] = {}
+    for chunk in section_chunks(first.chunk.doc, part):
+        if len(chunk.section) <= len(part) or chunk.start < first.chunk.start or chunk.section[len(part)] in leads:
+            continue
+        lead = next((u for u in sorted(units_of(chunk), key=position) if u.level == "sentence"), None)
+        if lead is not None:
+            leads[chunk.section[len(part)]] = lead
+    return sorted(leads.values(), key=position) if len(leads) == wanted else []
 
 
 def _child_headings(first: Unit, units_of, section_chunks, wanted: int | None) -> list[Unit]:
@@ -317,6 +397,46 @@ def _following_parallel(first: Unit, question_text: str, units_of, section_chunk
     return []
 
 
+#: A counted name with a head word its items end in ("八大行动": 激发需求行动, 主体强身行动…).
+_HEADED_NAME = re.compile(r"^[一二三四五六七八九十两\d]+[大项个]([\u4e00-\u9fff]{1,3})$")
+#: ... written without quotes in the question ("安全治理三大工程是哪三个").
+_UNQUOTED_HEADED_NAME = re.compile(r"[一二三四五六七八九十两\d]+大[\u4e00-\u9fff]{2}(?=是|有|包括|指|分别|具体|都)")
+#: How many characters name an item before the head word ("激发需求" of 激发需求行动).
+ITEM_NAME_CHARS = 4
+
+
+def _headed_items(near: list[Unit], question_text: str, units_of, section_chunks) -> list[Unit]:
+    """"大力实施“八大行动”" whose items are named one by one, each by the first clause of a sentence ("深入实施
+    激发需求行动，…", "大力实施主体强身行动，…"), in the paragraph of the mention or else in the same part of the
+    document: those clauses, when exactly as many first clauses end in the name's head word as it counts
+    (not in quotes, and not run on into a longer word: 行动计划)."""
+    names = _QUOTED_NAME.findall(question_text) + _UNQUOTED_HEADED_NAME.findall(question_text)
+    for name in dict.fromkeys(names):
+        match = _HEADED_NAME.match(name)
+        mention = next((u for u in near if name in u.text), None) if match else None
+        if mention is None:
+            continue
+        section = mention.chunk.section
+        if len(section) < 2 or section[1] in (PREAMBLE, FOOTER):
+            continue
+        item = re.compile(rf"[\u4e00-\u9fff]{{{ITEM_NAME_CHARS}}}{re.escape(match.group(1))}[。，；]?$")
+        for scope, exact in ((section, True), (section[:2], False)):
+            clauses = [
+                u for chunk in section_chunks(mention.chunk.doc, scope) if chunk.section == scope or not exact
+                for u in units_of(chunk) if u.level == "clause" and name not in u.text
+            ]
+            # Items opening their sentences, or else items anywhere in one.
+            for kept in ([u for u in clauses if u.start == u.sentence_start], clauses):
+                named: dict[str, Unit] = {}
+                for unit in kept:
+                    found = item.search(unit.text)
+                    if found:
+                        named.setdefault(found.group(0).rstrip("。，；"), unit)
+                if len(named) == named_count(name):
+                    return sorted(named.values(), key=position)
+    return []
+
+
 def named_count(name: str) -> int:
     """How many items a coined name counts: "三地一区" -> 4, "五向图强" -> 5, "科技金融15条" -> 15; 0 for none."""
     total = 0
@@ -441,6 +561,8 @@ def _opening(text: str) -> str:
         return "①"
     if re.match(r"[一二三四五六七八九十]+是", text):
         return "一是"
+    if re.match(r"[（(]\d+[）)]", text):
+        return "（1）"
     return text[:2]
 
 

@@ -68,3 +68,44 @@ def test_a_rate_of_growth_asked_for_is_not_answered_with_a_share(regional_assist
     # "战略性新兴产业增加值占规上工业增加值的比重达到34.6%" scores highest; the growth is "规上工业增加值增长7.3%".
     answer = regional_assistant.ask("重庆去年规上工业增加值涨了多少？")
     assert "7.3%" in answer.answer and "34.6%" not in answer.answer, answer.answer
+
+
+def test_a_counted_name_s_items_named_one_by_one_in_its_part_are_gathered(real_assistant):
+    # "大力实施“八大行动”" in the review's opening; each action opens or ends a clause of a later paragraph.
+    answer = real_assistant.ask("去年大力实施的“八大行动”是哪些？")
+    assert len(answer.citations) == 8, answer.answer
+    for item in ("激发需求行动", "主体强身行动", "改革攻坚行动", "安全守底行动"):
+        assert item in answer.answer, answer.answer
+
+
+def test_a_counted_name_s_items_in_its_own_paragraph_come_before_other_runs(regional_assistant):
+    # "实施安全治理三大工程，…深入实施城市生命线安全工程，…" (the name unquoted in the question).
+    answer = regional_assistant.ask("安徽今年要搞的安全治理三大工程是哪三个？")
+    assert len(answer.citations) == 3, answer.answer
+    for item in ("城市生命线安全工程", "全域水患治理工程", "城乡安居工程"):
+        assert item in answer.answer, answer.answer
+
+
+def test_what_a_counted_name_is_asks_for_its_items(real_assistant):
+    answer = real_assistant.ask("政府工作报告提出的“七大攻坚”分别是什么？")
+    assert "内需扩量提效" in answer.answer and "民生补短提质" in answer.answer, answer.answer
+
+
+def test_an_announced_count_of_parts_is_answered_with_the_parts_that_follow(regional_assistant):
+    # "…以打好高质量发展“六场战役”为牵引，着重抓了以下工作。" then "一是聚力打好稳增长阵地战，…" … "六是…".
+    answer = regional_assistant.ask("甘肃去年打的高质量发展“六场战役”分别是哪六场？")
+    assert len(answer.citations) == 6, answer.answer
+    assert answer.citations[0].quote.startswith("一是") and answer.citations[-1].quote.startswith("六是"), answer.answer
+    assert "防风险保卫战" in answer.answer, answer.answer
+
+
+def test_a_counted_list_longer_than_usual_gives_all_its_items(regional_assistant):
+    answer = regional_assistant.ask("贵州今年的“十件民生实事”都有哪些？")
+    assert len(answer.citations) == 10, answer.answer
+    assert "（10）丰富群众文化体育生活" in answer.answer, answer.answer
+
+
+def test_a_telling_word_the_chosen_measures_leave_out_is_completed_from_a_close_candidate(real_assistant):
+    answer = real_assistant.ask("持续优化发展环境，对拖欠企业账款和涉企执法有什么部署？")
+    assert "拖欠企业账款" in answer.answer and "涉企执法" in answer.answer, answer.answer
+    assert len(answer.citations) == 2, answer.answer
