@@ -77,6 +77,7 @@ class Assistant:
             retriever, self._weights, settings.top_k, self._reference_year, _known_years(documents, index.chunks), answer_model,
             Regions.of(documents, settings.home_region),
             _years_by_doc(documents, index.chunks),
+            {d.doc: d.text for d in documents},
         )
         # One question at a time: the torch model and the caches are shared; on two cores nothing is lost.
         self._lock = threading.Lock()

@@ -8,6 +8,7 @@ carries its feature vector and the fitted probability that it is the evidence as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ..glossary import load_glossary
 from ..retrieval.retriever import Hit, Retriever
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights
+from .headings import Heading, find_headings
 from .features import FEATURE_NAMES, PartFeatures, UnitFacts, feature_matrix
 from .scoring import AnswerModel
 from .understand import SubQuestion
@@ -62,8 +64,12 @@ class PartEvidence:
 
 
 class Gatherer:
-    def __init__(self, retriever: Retriever, weights: TermWeights, model: AnswerModel) -> None:
+    def __init__(
+        self, retriever: Retriever, weights: TermWeights, model: AnswerModel, texts: Mapping[str, str] | None = None
+    ) -> None:
         self._retriever = retriever
+        self._texts = texts or {}
+        self._headings: dict[str, tuple[Heading, ...]] = {}
         self._weights = weights
         self._model = model
         self._units: dict[str, tuple[Unit, ...]] = {}
@@ -76,6 +82,14 @@ class Gatherer:
     @property
     def chunks(self) -> tuple[Chunk, ...]:
         return self._retriever.chunks
+
+    def headings(self, doc: str) -> tuple[Heading, ...]:
+        """The section headings of a document, where they stand in its original text (none without it)."""
+        headings = self._headings.get(doc)
+        if headings is None:
+            text = self._texts.get(doc)
+            headings = self._headings[doc] = find_headings(text, self._by_doc.get(doc, [])) if text else ()
+        return headings
 
     def units(self, chunk: Chunk) -> tuple[Unit, ...]:
         units = self._units.get(chunk.id)
@@ -95,6 +109,8 @@ class Gatherer:
         for chunk in self._retriever.chunks:
             for facts in self.facts(chunk):
                 facts.unit.scope
+        for doc in self._by_doc:
+            self.headings(doc)
 
     def prepare_within(self, docs: frozenset[str]) -> None:
         """Build now what searching only these documents needs."""

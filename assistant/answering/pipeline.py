@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 from ..question import ParsedQuestion, parse_question
 from ..regions import Regions
@@ -11,13 +12,18 @@ from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
 from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal, stated_difference
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
+from ..evidence import Unit
 from .gather import Gatherer, PartEvidence
+from .headings import asks_layout, children, named_parent, names_document
 from .scoring import AnswerModel, load_answer_model
 from .select import inside, overlaps, rank_first, select_units
 from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
 #: How much of what a part asks its best unit must name for an earlier citation holding it to answer the part.
 ANSWERED_COVERAGE = 0.5
+#: The candidates whose documents a question about a layout may be about, and the parts an answer lists.
+LAYOUT_CANDIDATES = 12
+MAX_LAYOUT_PARTS = 12
 HEDGE_PREFIX = "文档中没有与问题完全对应的表述，最相关的内容是："
 NOT_FOUND = "文档中未找到与该问题直接相关的内容，请补充具体的指标或事项。"
 
@@ -43,6 +49,7 @@ class Answerer:
         model: AnswerModel | None = None,
         regions: Regions | None = None,
         years_by_doc: dict[str, frozenset[int]] | None = None,
+        texts: Mapping[str, str] | None = None,
     ) -> None:
         self._weights = weights
         #: Term weights and known years of the documents a question is answered from (a region's).
@@ -53,7 +60,7 @@ class Answerer:
         self._known_years = known_years
         self._regions = regions or Regions({}, "")
         self.model = model or load_answer_model()
-        self.gatherer = Gatherer(retriever, weights, self.model)
+        self.gatherer = Gatherer(retriever, weights, self.model, texts)
 
     def trace(self, question: ParsedQuestion, implied: bool = True, within: frozenset[str] | None = None) -> Trace:
         """Each stage's output for a question; `within`: the only documents it may be answered from."""
@@ -176,6 +183,9 @@ class Answerer:
     def _compose(self, trace: Trace) -> Draft:
         understanding, evidence, decisions = trace.understanding, trace.evidence, trace.decisions
         question = understanding.question
+        layout = self._layout(question, evidence)
+        if layout:
+            return compose([Claim(u, "") for u in layout], self._retrieved(trace, []), one_label=True)
         if understanding.topic.empty or not any(e.candidates for e in evidence):
             return Draft(NOT_FOUND, True, (), self._retrieved(trace, []))
         answered = [(e, d) for e, d in zip(evidence, decisions) if d.verdict != REFUSE]
@@ -223,6 +233,25 @@ class Answerer:
         retrieved = self._retrieved(trace, [c.unit for c in claims])
         one_label = question.intent in ("list", "policy")
         return compose(claims, retrieved, one_label=one_label, difference=extra, prefix=HEDGE_PREFIX if hedged else "", suffix=suffix)
+
+    def _layout(self, question: ParsedQuestion, evidence: tuple[PartEvidence, ...]) -> list[Unit]:
+        """For a question about how a document or one of its parts is laid out, the headings of the parts:
+        of the section it names by its heading ("特色亮点栏目介绍了哪些地方"), in a document its evidence
+        comes from; else, of a question that names the document itself, the top-level parts of its best evidence's."""
+        if not asks_layout(question.normalized):
+            return []
+        docs = list(dict.fromkeys(c.unit.chunk.doc for e in evidence for c in e.candidates[:LAYOUT_CANDIDATES]))
+        for doc in docs:
+            headings = self.gatherer.headings(doc)
+            parent = named_parent(headings, question.normalized)
+            if parent is not None and len(children(headings, parent)) >= 2:
+                return [h.unit for h in children(headings, parent)][:MAX_LAYOUT_PARTS]
+        if (question.about_document or names_document(question.normalized)) and docs:
+            headings = self.gatherer.headings(docs[0])
+            parts = children(headings, headings[0].section[:1]) if headings else []
+            if len(parts) >= 2:
+                return [h.unit for h in parts][:MAX_LAYOUT_PARTS]
+        return []
 
     def _answered_within(self, evidence: PartEvidence, claims: list[Claim]) -> bool:
         """Whether an earlier part's citation holds this part's best unit whole, and that unit names what
