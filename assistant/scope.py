@@ -46,6 +46,8 @@ _COMPARED_WITH = re.compile(
 
 #: "截至7月" is the months to date; "据8月的月报" names a report, not the month asked about.
 _UP_TO_MONTH = re.compile(r"(?:截至|截止到?|到)(\d{1,2})月(?!\s*\d)(?:底|末|份)?(?:为止)?")
+#: "截至8月中旬" is the running total to a day, as "截至8月17日" is (no period of whole months).
+_UP_TO_DAY = re.compile(r"(?:截至|截止到?)\s*\d{1,2}\s*月\s*(?:上旬|中旬|下旬|初)")
 _REPORT_MONTH = re.compile(r"(?:据|根据|按|从)?(\d{1,2})月(?:份)?(?:的|这期|那期|本期)?(?:工作)?月报")
 
 
@@ -53,6 +55,7 @@ def detect_scope(text: str) -> Scope:
     glossary = load_glossary()
     text = _COMPARED_WITH.sub("", text)
     text = _REPORT_MONTH.sub("月报", text)
+    text = _UP_TO_DAY.sub("", text)
     text = _UP_TO_MONTH.sub(lambda m: f"1-{m.group(1)}月", text)
     periods: set[str] = set()
     for first, last in _RANGE.findall(text):

@@ -125,3 +125,16 @@ def test_whether_a_target_was_met_asks_about_the_actual():
     scope = detect_scope("2024年哪些预期性指标没有达到年初目标？")
     assert scope.target and scope.actual
     assert not detect_scope("今年GDP增长目标是多少").actual
+
+
+@pytest.mark.parametrize(
+    "text, periods",
+    [
+        ("截至8月中旬申领了多少补贴", set()),  # a running total to a day, as "截至8月17日" is
+        ("截至8月17日，全省消费品以旧换新共计1187.33万笔", set()),
+        ("截至8月底全省累计发生多少起", {"1-8月"}),
+        ("截至7月", {"1-7月"}),
+    ],
+)
+def test_a_total_to_a_day_is_no_period_of_whole_months(text, periods):
+    assert detect_scope(text).periods == periods

@@ -33,6 +33,7 @@ _SUBJECT_NOISE = re.compile(r"全省|全市|全县|同比|累计|分别|共计|�
 _DAY_IN_QUESTION = re.compile(r"\d{1,2}月\d{1,2}日")
 #: Words by which a question speaks of a document itself rather than of what it reports.
 _DOCUMENT_WORDS = re.compile(r"这期|本期|这份|该报告|月报|报告|文件|印发|发布|编发|编制|联系人|联系电话|电话|邮箱|报送|抄送|发给|栏目|落款|署名|作报告|在什么会")
+_ASKS_MEASURES = re.compile(r"怎么(?!样)|怎样(?!了)|举措|措施|要求|部署|安排")
 _ASKS_WHO = re.compile(r"谁|何人|哪位|报告人|作报告的人")
 _FIELD_LABEL = re.compile(r"^(?:报|发|抄送|联系人|电话|邮箱)：|联系人：|电话：|邮箱：")
 
@@ -146,7 +147,9 @@ class PartFeatures:
         self._coverage = weights.coverage_scorer(topic)
         asked = question.scope
         self._years_asked = asked.years
-        self._periods_asked = frozenset(p for p in asked.periods if _PERIOD_WORD.search(p))
+        # "下半年怎么稳": the period of measures asked for says when they are due, not which figures.
+        measures = question.intent in ("policy", "list") and bool(_ASKS_MEASURES.search(question.normalized))
+        self._periods_asked = frozenset() if measures else frozenset(p for p in asked.periods if _PERIOD_WORD.search(p))
         self._months_asked = bool({p for p in asked.periods if _MONTH_ONLY.fullmatch(p)})
         self._wants_target = asked.target and not asked.actual
         self._wants_actual = asked.actual and not asked.target

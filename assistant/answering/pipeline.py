@@ -208,7 +208,7 @@ class Answerer:
                 # Another part already cited this unit: the part's own best fact elsewhere, if close.
                 # First among the other clauses of the part's own best sentence ("…生产总值增长4.2%左右，一、二、
                 # 三产业增加值分别增长…": the first part cited the one, this part asks for the other).
-                best_unit = part_evidence.best.unit
+                best_unit = units[0] if units else part_evidence.best.unit
                 floor = 0.5 * part_evidence.best.probability
                 pool = [
                     c.unit for c in part_evidence.candidates[:12]

@@ -79,6 +79,10 @@ def select_units(
     if _ASKS_GROWTH.search(question_text) and not _ASKS_SHARE_OF.search(question_text) and not _GIVES_GROWTH.search(unit.text):
         # "涨了多少": a rate of growth, not the share the best unit gives ("占规上工业增加值的比重达到34.6%").
         unit = _close_unit_giving(_GIVES_GROWTH, evidence, unit)
+    if _ASKS_CUMULATIVE.search(question_text) and not _cumulative(unit):
+        # "今年以来…多少起": the running total ("截至8月25日，全省累计…664起"), not a window within it ("其中…").
+        floor = RANK_COMPANION * best.probability
+        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= floor and _cumulative(c.unit)), unit)
     if unit.level == "clause" and _SEVERAL.search(question_text):
         unit = part_of(unit, units_of)
     whole = unit if unit.level == "sentence" else sentence_of(unit)
@@ -87,6 +91,15 @@ def select_units(
         if following is not None:
             return [whole, following]
     return [unit]
+
+
+_ASKS_CUMULATIVE = re.compile(r"以来|累计|截至|截止|至今|为止|到目前|到现在")
+_GIVES_CUMULATIVE = re.compile(r"累计|截至|截止|以来")
+
+
+def _cumulative(unit: Unit) -> bool:
+    """Whether a unit's sentence gives a running total rather than a part of one ("其中…")."""
+    return bool(_GIVES_CUMULATIVE.search(unit.sentence)) and not unit.sentence.lstrip().startswith("其中")
 
 
 def _close_unit_giving(kind: re.Pattern, evidence: PartEvidence, unit: Unit) -> Unit:

@@ -31,3 +31,10 @@ def test_evidence_of_the_year_asked_may_be_an_uncertain_answer(real_assistant):
 def test_a_day_asked_for_that_no_evidence_gives_is_refused_saying_so(regional_assistant):
     answer = regional_assistant.ask("哈尔滨第九届亚冬会哪天开幕？")
     assert answer.refused and "没有给出具体日期" in answer.answer, answer.answer
+
+
+def test_the_period_of_measures_asked_for_is_no_scope_of_figures(real_assistant):
+    # "下半年" says when the measures are due; "二是要坚定不移稳重点。…" names no period of its own.
+    answer = real_assistant.ask("下半年“稳重点”具体怎么稳？")
+    assert not answer.refused, answer.answer
+    assert "压舱石" in answer.answer, answer.answer

@@ -109,3 +109,10 @@ def test_a_telling_word_the_chosen_measures_leave_out_is_completed_from_a_close_
     answer = real_assistant.ask("持续优化发展环境，对拖欠企业账款和涉企执法有什么部署？")
     assert "拖欠企业账款" in answer.answer and "涉企执法" in answer.answer, answer.answer
     assert len(answer.citations) == 2, answer.answer
+
+
+def test_a_running_total_asked_for_is_not_answered_with_a_window_within_it(real_assistant):
+    # "其中7月23日至8月25日发生生产安全事故70起，死亡74人" scores as high as the year's total.
+    answer = real_assistant.ask("今年以来全省生产安全事故发生了多少起？死亡多少人？")
+    assert "664起" in answer.answer and "713人" in answer.answer, answer.answer
+    assert "70起" not in answer.answer, answer.answer
