@@ -35,7 +35,7 @@ _INTENT_PATTERNS = {
 
 #: Units whose absence from a passage means the passage does not hold the amount asked for. Counters
 #: (个, 家, 项…) are left out: documents count the same things with different ones.
-_MEASURE_UNITS = ("平方米", "亩", "斤", "元", "钱", "人", "公里", "千瓦", "吨", "辆", "台", "起", "户")
+_MEASURE_UNITS = ("平方米", "亩", "斤", "元", "钱", "人", "公里", "千瓦时", "千瓦", "吨", "辆", "台", "起", "户", "微克")
 _ASKS_AMOUNT = re.compile(r"(?:多少|几)(?:万|亿)?(" + "|".join(_MEASURE_UNITS) + ")(?!员|口|民|才)")
 _ASKS_BILLIONS = re.compile(r"(?:多少|几)(?:万亿|亿)(?=了|吗|呢|啦|[？?，,]|$)")
 _ASKS_NUMBER = re.compile(r"多少|几[个家项万亿条次人所张套场批对列%]|第几|几成|多大|多高|多长")

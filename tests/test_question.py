@@ -131,3 +131,8 @@ def test_what_a_counted_name_is_asks_for_its_items(question, intent):
         assert detect_intent(question) != "list"
     else:
         assert detect_intent(question) == intent
+
+
+def test_an_amount_in_micrograms_or_kilowatt_hours_is_asked_in_that_unit():
+    assert expectation("PM2.5平均浓度是多少微克/立方米", "figure").unit == "微克"
+    assert expectation("新能源发电量是多少亿千瓦时", "figure").unit == "千瓦时"

@@ -79,6 +79,15 @@ def select_units(
     if _ASKS_GROWTH.search(question_text) and not _ASKS_SHARE_OF.search(question_text) and not _GIVES_GROWTH.search(unit.text):
         # "涨了多少": a rate of growth, not the share the best unit gives ("占规上工业增加值的比重达到34.6%").
         unit = _close_unit_giving(_GIVES_GROWTH, evidence, unit)
+    counter = _ASKS_COUNTER.search(question_text)
+    if counter:
+        # "过境班列有多少列": a count in what is counted ("达到1.64万列"), not the growth beside it ("增长14%").
+        counted = re.compile(r"\d[\d.]*\s*[万亿千百]?" + counter.group(1))
+        if not counted.search(unit.text):
+            unit = _close_unit_giving(counted, evidence, unit)
+    elif _asks_amount(parsed) and not _ASKS_GROWTH.search(question_text) and not _gives_amount(unit.text):
+        # "技术合同成交额去年多少": the amount ("全省技术合同成交额1900亿元"), not a rate ("吸纳京津…增长34.8%").
+        unit = next((c.unit for c in evidence.candidates[:12] if c.probability >= RANK_COMPANION * best.probability and _gives_amount(c.unit.text)), unit)
     if _ASKS_CUMULATIVE.search(question_text) and not _cumulative(unit):
         # "今年以来…多少起": the running total ("截至8月25日，全省累计…664起"), not a window within it ("其中…").
         floor = RANK_COMPANION * best.probability
@@ -87,10 +96,34 @@ def select_units(
         unit = part_of(unit, units_of)
     whole = unit if unit.level == "sentence" else sentence_of(unit)
     if intent in ("entity", "date") and len(whole.text) < SHORT_SENTENCE and not re.search(r"\d", whole.text):
-        following = next_sentence(whole, units_of)
+        following = next_sentence(whole, units_of, section_chunks)
         if following is not None:
             return [whole, following]
     return [unit]
+
+
+#: Counters specific enough that a count asked in them is written in them ("多少列" -> "1.64万列"); 个, 家 and
+#: 项 are not: documents count the same things with several.
+_ASKS_COUNTER = re.compile(r"(?:多少|几)([列座所条张台辆架艘件头])")
+_RATE = re.compile(r"-?\d[\d.]*\s*(?:%|％|个百分点|百分点|倍|成)")
+_DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号|季度)|\d+\s*-\s*\d+\s*月")
+
+
+#: Words of a question whose "多少" asks for a rate ("城镇化率到了多少", "办理时间压缩了多少").
+_NAMES_RATE = re.compile(r"率|比重|占比|增|降|涨|压缩|缩短|减少|提高|提升|翻")
+
+
+def _asks_amount(parsed) -> bool:
+    """Whether a question asks for an amount or a count ("多少"), not a rate, a share or a rank."""
+    expects = parsed.expects
+    if parsed.intent != "figure" or not expects.number or expects.percent or expects.share:
+        return False
+    return "多少" in parsed.normalized and not _NAMES_RATE.search(parsed.normalized)
+
+
+def _gives_amount(text: str) -> bool:
+    """Whether a text gives a number that is no rate and no date ("1900亿元", not "增长34.8%")."""
+    return bool(re.search(r"\d", _DATE_NUMBER.sub("", _RATE.sub("", text))))
 
 
 _ASKS_CUMULATIVE = re.compile(r"以来|累计|截至|截止|至今|为止|到目前|到现在")
@@ -207,7 +240,7 @@ def _list_units_of_best(
     if len(first.text) <= POINT_SENTENCE:
         # "建立“5+3”项目化抓落实机制。" names a point; the sentence after it says what it is (when it speaks
         # of what is asked: "稳妥有序实施渐进式延迟法定退休年龄改革。" is a measure whole, the next another).
-        following = next_sentence(sentence_of(first), units_of)
+        following = next_sentence(sentence_of(first), units_of, section_chunks)
         if following is not None and (len(first.text) < SHORT_SENTENCE or weights.coverage(topic, following.text) > 0):
             return [first, following]
     chosen = [first]
@@ -544,9 +577,18 @@ def sentence_of(unit: Unit) -> Unit:
     return Unit(unit.chunk, unit.sentence_start, unit.sentence_end, "sentence", unit.sentence_start, unit.sentence_end)
 
 
-def next_sentence(sentence: Unit, units_of) -> Unit | None:
+def next_sentence(sentence: Unit, units_of, section_chunks=None) -> Unit | None:
+    """The sentence after `sentence`; with `section_chunks`, in the next passage when it ends its own
+    ("…促进更多农村人口向城镇转移。推进南疆高质量发展。" closes a passage, its measures open the next)."""
     later = [u for u in units_of(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
-    return min(later, key=lambda u: u.start) if later else None
+    if later or section_chunks is None:
+        return min(later, key=lambda u: u.start) if later else None
+    end = sentence.original_span[1]
+    following = [c for c in section_chunks(sentence.chunk.doc, sentence.chunk.section[:1]) if c.start > sentence.chunk.start]
+    if not following:
+        return None
+    after = [u for u in units_of(min(following, key=lambda c: c.start)) if u.level == "sentence" and u.original_span[0] >= end]
+    return min(after, key=lambda u: u.start) if after else None
 
 
 def item_count(text: str) -> int:

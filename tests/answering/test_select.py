@@ -116,3 +116,31 @@ def test_a_running_total_asked_for_is_not_answered_with_a_window_within_it(real_
     answer = real_assistant.ask("今年以来全省生产安全事故发生了多少起？死亡多少人？")
     assert "664起" in answer.answer and "713人" in answer.answer, answer.answer
     assert "70起" not in answer.answer, answer.answer
+
+
+def test_a_sentence_that_ends_its_passage_is_followed_by_the_next_passage_s_first(real_assistant):
+    from assistant.answering.select import next_sentence
+
+    gatherer = real_assistant._answerer.gatherer
+    chunks = sorted((c for c in gatherer.chunks if c.doc.endswith(".md")), key=lambda c: c.start)
+    sentence_units = lambda chunk: sorted((u for u in gatherer.units(chunk) if u.level == "sentence"), key=lambda u: u.start)
+    checked = 0
+    for chunk, after in zip(chunks, chunks[1:]):
+        last = sentence_units(chunk)[-1]
+        following = next_sentence(last, gatherer.units, gatherer.section_chunks)
+        assert next_sentence(last, gatherer.units) is None
+        if following is not None:
+            assert following.chunk.id == after.id and following.original_span[0] >= last.original_span[1]
+            checked += 1
+    assert checked > 10
+
+
+def test_a_plain_how_much_asks_for_an_amount_not_a_rate():
+    from assistant.answering.select import _asks_amount, _gives_amount
+    from assistant.question import parse_question
+
+    assert _gives_amount("全省技术合同成交额1900亿元") and not _gives_amount("吸纳京津技术合同成交额增长34.8%。")
+    assert not _gives_amount("2024年1-7月，增长3.5个百分点")
+    assert _asks_amount(parse_question("河北技术合同成交额去年多少？", 2025))
+    for rate in ("甘肃常住人口城镇化率去年到了多少？", "办理时间压缩了多少？", "社零增长了多少？"):
+        assert not _asks_amount(parse_question(rate, 2025)), rate
