@@ -185,11 +185,6 @@ def term_variants(text: str) -> tuple[str, ...]:
 
 
 _NAMES_EACH = re.compile(r"分别(?:是|有|叫|指)?(?:哪些|哪几|哪[一二三四五六七八九十两\d]+|什么)")
-#: A coined name that counts its items ("“七大攻坚”", "“四个干”", "“三农”") asked what it is: its items are asked.
-_COUNTED_NAME_ASKED = re.compile(
-    r"[“\"][^”\"]{0,4}[二三四五六七八九十两\d]+[个大项条点][^”\"]{1,6}[”\"][^？?，,]{0,6}?"
-    r"(?:分别|具体|都)?(?:是什么|指什么|是指|指的是|包括什么|包括哪|有哪|是哪[些几个一二三四五六七八九十两])"
-)
 _FIGURE_WORDS = re.compile(r"多少|增长|增速|增幅|下降|比重|占比|百分")
 
 
@@ -203,8 +198,6 @@ def detect_intent(text: str) -> str:
             if intent == "compare" and not _two_anchors(text) and _NAMES_EACH.search(text) and not _FIGURE_WORDS.search(text):
                 continue  # "几个“之都”分别是哪些": names asked for, each, not figures compared
             return intent
-    if _COUNTED_NAME_ASKED.search(text):
-        return "list"
     return "policy"
 
 

@@ -117,22 +117,6 @@ def test_names_asked_for_each_are_a_list_not_a_comparison():
     assert detect_intent("社零和固投分别增长多少？") == "compare"
 
 
-@pytest.mark.parametrize(
-    "question, intent",
-    [
-        ("政府工作报告提出的“七大攻坚”分别是什么？", "list"),
-        ("报告结尾号召的“四个干”是什么？", "list"),
-        ("甘肃去年打的高质量发展“六场战役”分别是哪六场？", "list"),
-        ("“四个更大”要求是哪年提的？", None),  # when, not what
-    ],
-)
-def test_what_a_counted_name_is_asks_for_its_items(question, intent):
-    if intent is None:
-        assert detect_intent(question) != "list"
-    else:
-        assert detect_intent(question) == intent
-
-
 def test_an_amount_in_micrograms_or_kilowatt_hours_is_asked_in_that_unit():
     assert expectation("PM2.5平均浓度是多少微克/立方米", "figure").unit == "微克"
     assert expectation("新能源发电量是多少亿千瓦时", "figure").unit == "千瓦时"

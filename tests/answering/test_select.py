@@ -86,11 +86,6 @@ def test_a_counted_name_s_items_in_its_own_paragraph_come_before_other_runs(regi
         assert item in answer.answer, answer.answer
 
 
-def test_what_a_counted_name_is_asks_for_its_items(real_assistant):
-    answer = real_assistant.ask("政府工作报告提出的“七大攻坚”分别是什么？")
-    assert "内需扩量提效" in answer.answer and "民生补短提质" in answer.answer, answer.answer
-
-
 def test_an_announced_count_of_parts_is_answered_with_the_parts_that_follow(regional_assistant):
     # "…以打好高质量发展“六场战役”为牵引，着重抓了以下工作。" then "一是聚力打好稳增长阵地战，…" … "六是…".
     answer = regional_assistant.ask("甘肃去年打的高质量发展“六场战役”分别是哪六场？")
