@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..evidence import Unit
+from ..evidence import Unit, meets_expectation
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights, Topic, is_generic
 from .gather import PartEvidence, parent_of
@@ -72,6 +72,8 @@ def select_units(
         return _list_units(evidence, units_of, section_chunks, weights, companion, question_text)
     if parsed.about_document and _in_header(unit) and intent in ("entity", "date"):
         return [_header_block(unit)]
+    if intent == "figure":
+        unit = _best_covering(evidence, weights)
     if intent == "date" and not _DAY.search(unit.text) and _DAY.search(unit.sentence):
         unit = sentence_of(unit)  # "7月30日，…主持召开…会议": the day opens the sentence
     if _ASKS_RANK.search(question_text) and not _RANK.search(unit.text):
@@ -133,6 +135,25 @@ _GIVES_CUMULATIVE = re.compile(r"累计|截至|截止|以来")
 def _cumulative(unit: Unit) -> bool:
     """Whether a unit's sentence gives a running total rather than a part of one ("其中…")."""
     return bool(_GIVES_CUMULATIVE.search(unit.sentence)) and not unit.sentence.lstrip().startswith("其中")
+
+
+#: Candidates scoring at least this share of the best are near ties, told apart by how much of the question
+#: they name ("国家级制造业单项冠军企业总数达72个" over "…单项冠军企业40家以上" for "国家级制造业单项冠军企业").
+NEAR_TIE = 0.95
+
+
+def _best_covering(evidence: PartEvidence, weights: TermWeights) -> Unit:
+    best = evidence.best
+    floor = NEAR_TIE * best.probability
+    parsed = evidence.part.parsed
+    # A near tie that lacks the kind of figure the best gives (a share asked: "占比均接近90%") is no better.
+    kind = meets_expectation(parsed, best.unit.text)
+    ties = [c for c in evidence.candidates[:12] if c.probability >= floor and (not kind or meets_expectation(parsed, c.unit.text))]
+    topic = evidence.part.topic
+    covering = max(ties, key=lambda c: weights.coverage(topic, c.unit.text))
+    if weights.coverage(topic, covering.unit.text) > weights.coverage(topic, best.unit.text) + 1e-9:
+        return covering.unit
+    return best.unit
 
 
 def _close_unit_giving(kind: re.Pattern, evidence: PartEvidence, unit: Unit) -> Unit:

@@ -139,3 +139,12 @@ def test_a_plain_how_much_asks_for_an_amount_not_a_rate():
     assert _asks_amount(parse_question("河北技术合同成交额去年多少？", 2025))
     for rate in ("甘肃常住人口城镇化率去年到了多少？", "办理时间压缩了多少？", "社零增长了多少？"):
         assert not _asks_amount(parse_question(rate, 2025)), rate
+
+
+def test_a_near_tie_that_names_more_of_the_question_is_cited(real_assistant):
+    # "力争新增…单项冠军企业40家以上" scores as high as "国家级制造业单项冠军企业总数达72个".
+    answer = real_assistant.ask("国家级制造业单项冠军企业湖南一共有多少个？")
+    assert "72个" in answer.answer, answer.answer
+    # ... but not one that lacks the kind of figure asked for (a share).
+    answer = real_assistant.ask("攸县新增的执法人员里年轻、高学历的占多少？")
+    assert "90%" in answer.answer, answer.answer
