@@ -16,7 +16,7 @@ from ..evidence import Unit
 from .gather import Gatherer, PartEvidence
 from .headings import asks_layout, children, named_parent, names_document
 from .scoring import AnswerModel, load_answer_model
-from .select import inside, overlaps, rank_first, select_units
+from .select import inside, overlaps, rank_first, select_units, unlisted_name
 from .understand import MAX_PARTS, Understanding, asks_comparison, has_own_topic, understand
 
 #: How much of what a part asks its best unit must name for an earlier citation holding it to answer the part.
@@ -202,6 +202,10 @@ class Answerer:
                 part_evidence, self.gatherer.units, self.gatherer.section_chunks, self.weights_for(part_evidence.part.docs),
                 self.model.thresholds.companion, part_evidence.part.parsed.normalized,
             )
+            unlisted = unlisted_name(units, part_evidence.candidates, part_evidence.part.parsed.normalized) if part_evidence.part.parsed.intent == "list" else None
+            if unlisted and len(evidence) == 1:
+                # The report names the list but never says what is in it: no mention stands for its items.
+                return refusal(f"文档只提到“{unlisted}”，没有列出其具体内容。", units[0], self._retrieved(trace, units[:1]))
             label = part_evidence.part.label if understanding.compare or len(evidence) > 1 else ""
             fresh = [u for u in units if not any(overlaps(u, c.unit) for c in claims)]
             if claims and not fresh and part_evidence.best is not None and not self._answered_within(part_evidence, claims):

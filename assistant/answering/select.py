@@ -504,6 +504,45 @@ def _headed_items(near: list[Unit], question_text: str, units_of, section_chunks
     return []
 
 
+def unlisted_name(units: list[Unit], candidates, question_text: str) -> str | None:
+    """"“十个统筹”具体是哪十个": the counted name asked for, when every unit chosen only mentions it, none
+    lists items beside it, and no other candidate enumerates as many items as it counts; None otherwise."""
+    counted = _COUNTED_ITEMS.search(question_text)
+    if not counted or not units:
+        return None
+    for name in _QUOTED_NAME.findall(question_text):
+        wanted = min(named_count(name), count_of(name) or 0)
+        if wanted < 2 or not all(name in u.text for u in units):
+            continue
+        if any(
+            name not in c.unit.text and c.unit.level != "sentence" and wanted <= item_count(c.unit.text) <= wanted + 1
+            for c in candidates[:UNLISTED_CANDIDATES]
+        ):
+            continue  # the items may stand elsewhere, unnamed ("世界级盐湖产业基地、国家清洁能源产业高地…")
+        if not any(_lists_items_near(u.text, name) for u in units):
+            return name
+    return None
+
+
+#: The candidates looked at for an enumeration of a name's items that does not name it.
+UNLISTED_CANDIDATES = 20
+
+
+def _lists_items_near(text: str, name: str) -> bool:
+    """Whether the clause that mentions a name (with what follows its colon or stands in its brackets)
+    lists two items or more ("“五统一”（统一优良品种、统一机插机抛…）", "“四网融合”：干线铁路、城际铁路…")."""
+    at = text.find(name)
+    start = max(text.rfind(mark, 0, at) for mark in "，。；") + 1
+    end_marks = [i for i in (text.find(mark, at) for mark in "。；") if i >= 0]
+    tail = text[at : min(end_marks) if end_marks else len(text)]
+    if "：" not in tail and "（" not in tail:
+        comma = tail.find("，")
+        tail = tail if comma < 0 else tail[:comma]
+    near = text[start:at] + tail.replace(name, "")
+    separators = near.count("、") + sum(inner.count("，") for inner in re.findall(r"（([^）]*)）", near))
+    return separators + bool(re.search(r"[\u4e00-\u9fff](?:和|及|与|以及)[\u4e00-\u9fff]", near)) >= 1
+
+
 def named_count(name: str) -> int:
     """How many items a coined name counts: "三地一区" -> 4, "五向图强" -> 5, "科技金融15条" -> 15; 0 for none."""
     total = 0

@@ -148,3 +148,17 @@ def test_a_near_tie_that_names_more_of_the_question_is_cited(real_assistant):
     # ... but not one that lacks the kind of figure asked for (a share).
     answer = real_assistant.ask("攸县新增的执法人员里年轻、高学历的占多少？")
     assert "90%" in answer.answer, answer.answer
+
+
+def test_a_counted_name_the_report_never_lists_is_refused_saying_so(real_assistant):
+    answer = real_assistant.ask("“十个统筹”具体是哪十个？")
+    assert answer.refused and "没有列出" in answer.answer and "十个统筹" in answer.answer, answer.answer
+    assert answer.citations and "十个统筹" in answer.citations[0].quote
+
+
+def test_a_counted_name_listed_beside_its_mention_is_answered(real_assistant):
+    # "推动我省上半年经济形势实现“三个高于”（高于一季度，高于去年同期，高于全国平均水平）"
+    answer = real_assistant.ask("上半年经济实现的“三个高于”是哪三个？")
+    assert not answer.refused and "高于去年同期" in answer.answer, answer.answer
+    answer = real_assistant.ask("常德的“五统一”是哪五个统一？")
+    assert not answer.refused and "统一绿色防控" in answer.answer, answer.answer
