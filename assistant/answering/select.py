@@ -137,6 +137,29 @@ def _cumulative(unit: Unit) -> bool:
     return bool(_GIVES_CUMULATIVE.search(unit.sentence)) and not unit.sentence.lstrip().startswith("其中")
 
 
+#: A report's notes define its coined names, one a line ("14.2025年10件民生实事：加大重点群体就业…",
+#: "3.轨道交通“四网融合”：干线铁路、城际铁路…"): a name asked for is answered with its definition.
+_DEFINITION = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]\s*)?([^：:，。；]{2,30})[：:]")
+_UNQUOTED_COUNTED_NAME = re.compile(
+    r"[\d一二三四五六七八九十两]+[件个项大条][\u4e00-\u9fff]{2,8}?(?=都|是|有|包括|具体|分别|指|[？?，,]|$)"
+)
+DEFINITION_CANDIDATES = 20
+
+
+def _definition(near: list[Unit], question_text: str) -> Unit | None:
+    """The sentence among the candidates that defines a name the question asks about (quoted, or counted:
+    "10件民生实事都有啥"): "NAME：its items…", whose name part holds the asked name."""
+    names = [n for n in _QUOTED_NAME.findall(question_text) + _UNQUOTED_COUNTED_NAME.findall(question_text) if len(n) >= 2]
+    if not names:
+        return None
+    for unit in near:
+        sentence = unit if unit.level == "sentence" else sentence_of(unit)
+        head = _DEFINITION.match(sentence.text)
+        if head and any(name in head.group(1) for name in names) and len(sentence.text) - head.end() >= 8:
+            return sentence
+    return None
+
+
 #: Candidates scoring at least this share of the best are near ties, told apart by how much of the question
 #: they name ("国家级制造业单项冠军企业总数达72个" over "…单项冠军企业40家以上" for "国家级制造业单项冠军企业").
 NEAR_TIE = 0.95
@@ -166,6 +189,9 @@ def _close_unit_giving(kind: re.Pattern, evidence: PartEvidence, unit: Unit) -> 
 def _list_units(
     evidence: PartEvidence, units_of, section_chunks, weights: TermWeights, companion: float, question_text: str
 ) -> list[Unit]:
+    defined = _definition([c.unit for c in evidence.candidates[:DEFINITION_CANDIDATES]], question_text)
+    if defined is not None:
+        return [defined]
     units = _list_units_of_best(evidence, units_of, section_chunks, weights, companion, question_text)
     if _COUNTED_ITEMS.search(question_text):
         return units  # the items of a counted list are what it counts, not what else the question names

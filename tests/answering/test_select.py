@@ -162,3 +162,10 @@ def test_a_counted_name_listed_beside_its_mention_is_answered(real_assistant):
     assert not answer.refused and "高于去年同期" in answer.answer, answer.answer
     answer = real_assistant.ask("常德的“五统一”是哪五个统一？")
     assert not answer.refused and "统一绿色防控" in answer.answer, answer.answer
+
+
+def test_a_name_defined_in_the_report_s_notes_is_answered_with_its_definition(regional_assistant):
+    # "3.轨道交通“四网融合”：干线铁路、城际铁路、市域（郊）铁路和城市轨道交通的融合。"
+    answer = regional_assistant.ask("广东报告里说的轨道交通“四网融合”是哪四张网？")
+    assert len(answer.citations) == 1 and "四网融合”：" in answer.citations[0].quote, answer.answer
+    assert "城际铁路" in answer.answer and "城市轨道交通" in answer.answer, answer.answer
