@@ -1,5 +1,5 @@
 """The quality gate: the own question set and both blind sets, in process, default settings, each against
-its bounds (evals/thresholds.toml, evals/blind/thresholds-dev.toml, evals/blind/thresholds-test.toml).
+its bounds (evals/thresholds.toml, evals/blind/thresholds-{dev,dev2,test}.toml).
 
 The Assistant is the session's one `real_assistant` (tests/conftest.py), built once. The blind test set
 is scored here only as aggregate numbers: its bounds are set from its aggregate score, never from its
@@ -18,6 +18,7 @@ BLIND = PROJECT_ROOT / "evals" / "blind"
 GATES = {
     "own": (DEFAULT_DATASET, THRESHOLDS_PATH),
     "blind-dev": (BLIND / "dev.jsonl", BLIND / "thresholds-dev.toml"),
+    "blind-dev2": (BLIND / "dev2.jsonl", BLIND / "thresholds-dev2.toml"),
     "blind-test": (BLIND / "test.jsonl", BLIND / "thresholds-test.toml"),
 }
 
