@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..chunking import Chunk
 from ..evidence import Unit
@@ -19,7 +18,7 @@ from ..structure import FOOTER, PREAMBLE
 LOOKAHEAD_CHARS = 120
 #: Words by which a question asks how a document or one of its parts is laid out.
 _ASKS_LAYOUT = re.compile(r"栏目|板块|几个部分|哪几部分|哪些部分|几部分|章节|分了哪|分为哪|分成哪|由哪")
-_SKIPPED_IN_HEADINGS = "\\s*\u3000【】\\[\\]"
+_SKIPPED = frozenset(" \t\r\n\u3000【】[]*")
 
 
 @dataclass(frozen=True)
@@ -46,17 +45,21 @@ def find_headings(text: str, chunks: list[Chunk]) -> tuple[Heading, ...]:
     headings: list[Heading] = []
     seen: set[tuple[str, ...]] = set()
     cursor = 0
+    previous_start = 0
     for chunk in sorted(chunks, key=lambda c: c.start):
+        # A heading stands after the passage before its section's first one: the search never rescans the text.
+        window_start = max(cursor, previous_start)
+        previous_start = chunk.start
         for depth in range(2, len(chunk.section) + 1):
             path = chunk.section[:depth]
             if path in seen or path[-1] in (PREAMBLE, FOOTER):
                 continue
             seen.add(path)
-            found = _label_pattern(path[-1]).search(text, cursor, chunk.start + LOOKAHEAD_CHARS)
+            found = _find_label(text, path[-1], window_start, chunk.start + LOOKAHEAD_CHARS)
             if found is None:
                 continue
-            cursor = found.end()
-            headings.append(Heading(path, _unit_of(chunk, path, text, found.start(), found.end())))
+            cursor = window_start = found[1]
+            headings.append(Heading(path, _unit_of(chunk, path, text, *found)))
     return tuple(headings)
 
 
@@ -72,10 +75,14 @@ def named_parent(headings: tuple[Heading, ...], question_text: str) -> tuple[str
     return min(named, key=len) if named else None
 
 
-@lru_cache(maxsize=1024)
-def _label_pattern(label: str) -> re.Pattern:
-    # "特色亮点" is written "【 特色亮点 】", a lead "推进新材料产品认定工作" may be split by a page break.
-    return re.compile(f"[{_SKIPPED_IN_HEADINGS}*]*".join(re.escape(c) for c in label))
+def _find_label(text: str, label: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where `label` is written in text[start:end], spacing, brackets and bold markers aside ("特色亮点" in
+    "【 特色亮点 】", a lead split by a page break): its first and past-its-last character; None if it is not."""
+    kept = [i for i in range(start, min(end, len(text))) if text[i] not in _SKIPPED]
+    at = "".join(text[i] for i in kept).find(label)
+    if at < 0 or not label:
+        return None
+    return kept[at], kept[at + len(label) - 1] + 1
 
 
 def _unit_of(chunk: Chunk, section: tuple[str, ...], text: str, start: int, end: int) -> Unit:
