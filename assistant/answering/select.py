@@ -5,7 +5,10 @@ for several figures that travel together. A list or a policy: the best sentence 
 sentences of the same part of the document that score close to it, in document order (for a measure,
 the sentences of its paragraph that name as much of what is asked); a list named
 by a count ("哪七个", "三个一") takes the enumeration of that many items or the parallel phrases of its
-section. A sentence that only names a point ("大力提振消费。") is followed by the sentence that says it.
+section, the sub-sections a sentence announces, the clauses naming its items one by one, or the note that defines
+it. A sentence that only names a point ("大力提振消费。") is followed by the sentence that says it. For a figure,
+the unit that gives the kind asked (a rank, a growth, a count in its counter, an amount, a running total) among the
+near ties of the best.
 """
 
 from __future__ import annotations
