@@ -20,6 +20,8 @@ from .scope import Scope
 NATIONAL = "全国"
 #: A question about the whole country names it first ("全国GDP增长目标"); "高于全国" is only a yardstick.
 _NATIONAL_REPORT = re.compile(r"国务院(?:的)?(?:政府)?工作报告|全国(?:的)?政府工作报告|国务院总理")
+#: A figure asked of the country ("全国2025年GDP增长目标") is the national report's to give, never a province's.
+_ASKS_FIGURE = re.compile(r"多少|几[个项成%]|增长|增速|增幅|目标|比重|占比|总量|规模")
 _NATIONAL_QUESTION = re.compile(r"^(?:请问)?(?:全国|中国)|" + _NATIONAL_REPORT.pattern)
 #: What may follow a region's name in a question ("X省", "X市", "X壮族自治区").
 _REGION_SUFFIX = r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区)?"
@@ -103,11 +105,11 @@ class Regions:
 
         A question that opens with the country ("全国…") may still be about an event the home region's
         documents report ("全国…现场会在…召开"): it is answered from the national and the home documents,
-        unless it names the national report itself."""
+        unless it names the national report itself or asks for a figure."""
         if not self.several:
             return None
         docs = self.docs_by_region.get(region, frozenset()) | self.unplaced
-        if region == NATIONAL and not _NATIONAL_REPORT.search(question):
+        if region == NATIONAL and not _NATIONAL_REPORT.search(question) and not _ASKS_FIGURE.search(question):
             docs |= self.docs_by_region.get(self.home, frozenset())
         return docs
 

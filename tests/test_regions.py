@@ -159,3 +159,10 @@ def test_a_city_of_a_province_no_document_covers_is_refused_naming_the_province(
 def test_a_city_s_figure_the_province_s_report_does_not_give_is_refused(regional_assistant):
     answer = regional_assistant.ask("深圳今年GDP目标是多少？")
     assert answer.refused and "深圳" in answer.answer, answer.answer
+
+
+def test_a_figure_asked_of_the_country_is_the_national_documents_to_give():
+    regions = Regions.of([_document("a", "湖南"), _document("b", "广东"), _document("n", NATIONAL)])
+    assert regions.docs(NATIONAL, "全国2025年GDP增长目标是多少") == frozenset({"n"})
+    # an event the home documents may report stays answerable from them
+    assert regions.docs(NATIONAL, "全国农村公路现场会在哪里开的") == frozenset({"n", "a"})
