@@ -18,8 +18,8 @@ from ..glossary import load_glossary
 from ..retrieval.retriever import Hit, Retriever
 from ..structure import FOOTER, PREAMBLE
 from ..terms import TermWeights
-from .headings import Heading, find_headings
 from .features import FEATURE_NAMES, PartFeatures, UnitFacts, feature_matrix
+from .headings import Heading, find_headings
 from .scoring import AnswerModel
 from .understand import SubQuestion
 

@@ -18,6 +18,8 @@ from ..structure import FOOTER, PREAMBLE
 LOOKAHEAD_CHARS = 120
 #: Words by which a question asks how a document or one of its parts is laid out.
 _ASKS_LAYOUT = re.compile(r"栏目|板块|几个部分|哪几部分|哪些部分|几部分|章节|分了哪|分为哪|分成哪|由哪")
+#: Words by which a question names a document as a whole.
+_NAMES_DOCUMENT = re.compile(r"报告|月报|文件|这期|本期|这份|全文")
 _SKIPPED = frozenset(" \t\r\n\u3000【】[]*")
 
 
@@ -25,10 +27,6 @@ _SKIPPED = frozenset(" \t\r\n\u3000【】[]*")
 class Heading:
     section: tuple[str, ...]  # the section path it heads (the document's title first)
     unit: Unit  # the heading's text in the original, as a one-sentence unit of its own passage
-
-
-#: Words by which a question names a document as a whole.
-_NAMES_DOCUMENT = re.compile(r"报告|月报|文件|这期|本期|这份|全文")
 
 
 def asks_layout(question_text: str) -> bool:

@@ -6,13 +6,13 @@ import time
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+from ..evidence import Unit
 from ..question import ParsedQuestion, parse_question
 from ..regions import Regions
 from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
 from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal, stated_difference
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
-from ..evidence import Unit
 from .gather import Gatherer, PartEvidence
 from .headings import asks_layout, children, named_parent, names_document
 from .scoring import AnswerModel, load_answer_model

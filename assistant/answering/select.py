@@ -140,8 +140,8 @@ def _cumulative(unit: Unit) -> bool:
     return bool(_GIVES_CUMULATIVE.search(unit.sentence)) and not unit.sentence.lstrip().startswith("其中")
 
 
-#: A report's notes define its coined names, one a line ("14.2025年10件民生实事：加大重点群体就业…",
-#: "3.轨道交通“四网融合”：干线铁路、城际铁路…"): a name asked for is answered with its definition.
+#: A report's notes define its coined names, one a line ("N.NAME：item, item…"): a name asked for is answered
+#: with its definition.
 _DEFINITION = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]\s*)?([^：:，。；]{2,30})[：:]")
 _UNQUOTED_COUNTED_NAME = re.compile(
     r"[\d一二三四五六七八九十两]+[件个项大条][\u4e00-\u9fff]{2,8}?(?=都|是|有|包括|具体|分别|指|[？?，,]|$)"
@@ -150,8 +150,8 @@ DEFINITION_CANDIDATES = 20
 
 
 def _definition(near: list[Unit], question_text: str) -> Unit | None:
-    """The sentence among the candidates that defines a name the question asks about (quoted, or counted:
-    "10件民生实事都有啥"): "NAME：its items…", whose name part holds the asked name."""
+    """The sentence among the candidates that defines a name the question asks about (quoted, or counted and
+    unquoted: "N件X都有啥"): "NAME：its items…", whose name part holds the asked name."""
     names = [n for n in _QUOTED_NAME.findall(question_text) + _UNQUOTED_COUNTED_NAME.findall(question_text) if len(n) >= 2]
     if not names:
         return None
@@ -206,10 +206,10 @@ def _completed(units: list[Unit], evidence: PartEvidence, units_of, weights: Ter
     (涉企执法) that a close candidate of the same document names, that candidate's part of its sentence too."""
     if not units:
         return units
-    terms = max(evidence.part.topic.alternatives, key=lambda ts: weights.coverage(Topic((ts,)), " ".join(u.context_text for u in units)), default=())
+    said = " ".join(u.context_text for u in units).lower()
+    terms = max(evidence.part.topic.alternatives, key=lambda ts: weights.coverage_of_lowered(Topic((ts,)), said), default=())
     if not terms:
         return units
-    said = " ".join(u.context_text for u in units).lower()
     heaviest = max(weights.weight(t) for t in terms)
     missing = [t for t in terms if t.lower() not in said and not is_generic(t) and weights.weight(t) >= COMPLETION_WEIGHT * heaviest]
     floor = COMPLETION_COMPANION * evidence.best.probability
@@ -502,10 +502,10 @@ ITEM_NAME_CHARS = 4
 
 
 def _headed_items(near: list[Unit], question_text: str, units_of, section_chunks) -> list[Unit]:
-    """"大力实施“八大行动”" whose items are named one by one, each by the first clause of a sentence ("深入实施
-    激发需求行动，…", "大力实施主体强身行动，…"), in the paragraph of the mention or else in the same part of the
-    document: those clauses, when exactly as many first clauses end in the name's head word as it counts
-    (not in quotes, and not run on into a longer word: 行动计划)."""
+    """"大力实施“八大行动”" whose items are named one by one ("深入实施激发需求行动，…", "大力实施主体强身行动，…"),
+    in the paragraph of the mention or else in the same part of the document: the clauses that end in the name's
+    head word (not in quotes, and not run on into a longer word: 行动计划), when exactly as many do as it counts;
+    clauses opening their sentences are tried first, then any clause."""
     names = _QUOTED_NAME.findall(question_text) + _UNQUOTED_HEADED_NAME.findall(question_text)
     for name in dict.fromkeys(names):
         match = _HEADED_NAME.match(name)
@@ -533,6 +533,10 @@ def _headed_items(near: list[Unit], question_text: str, units_of, section_chunks
     return []
 
 
+#: The candidates looked at for an enumeration of a name's items that does not name it.
+UNLISTED_CANDIDATES = 20
+
+
 def unlisted_name(units: list[Unit], candidates, question_text: str) -> str | None:
     """"“十个统筹”具体是哪十个": the counted name asked for, when every unit chosen only mentions it, none
     lists items beside it, and no other candidate enumerates as many items as it counts; None otherwise."""
@@ -551,10 +555,6 @@ def unlisted_name(units: list[Unit], candidates, question_text: str) -> str | No
         if not any(_lists_items_near(u.text, name) for u in units):
             return name
     return None
-
-
-#: The candidates looked at for an enumeration of a name's items that does not name it.
-UNLISTED_CANDIDATES = 20
 
 
 def _lists_items_near(text: str, name: str) -> bool:
@@ -667,8 +667,8 @@ def sentence_of(unit: Unit) -> Unit:
 
 
 def next_sentence(sentence: Unit, units_of, section_chunks=None) -> Unit | None:
-    """The sentence after `sentence`; with `section_chunks`, in the next passage when it ends its own
-    ("…促进更多农村人口向城镇转移。推进南疆高质量发展。" closes a passage, its measures open the next)."""
+    """The sentence after `sentence`; with `section_chunks`, in the next passage when it ends its own (a
+    point sentence that closes a passage has its measures at the start of the next)."""
     later = [u for u in units_of(sentence.chunk) if u.level == "sentence" and u.start >= sentence.end]
     if later or section_chunks is None:
         return min(later, key=lambda u: u.start) if later else None
