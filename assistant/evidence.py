@@ -41,6 +41,20 @@ class Unit:
     def original_span(self) -> tuple[int, int]:
         return self.chunk.clean.original_span(self.start, self.end)
 
+    def enclosing(self, limit: int) -> "Unit":
+        """The unit's whole sentence when at most `limit` characters long, else its part between ；
+        when that is, else the unit itself."""
+        if self.level == "sentence":
+            return self
+        if self.sentence_end - self.sentence_start <= limit:
+            return Unit(self.chunk, self.sentence_start, self.sentence_end, "sentence", self.sentence_start, self.sentence_end)
+        for start, end in _spans(self.chunk.text, self.sentence_start, self.sentence_end, "；;"):
+            if start <= self.start and self.end <= end:
+                if self.level == "clause" and end - start <= limit:
+                    return Unit(self.chunk, start, end, "part", self.sentence_start, self.sentence_end)
+                break
+        return self
+
     @cached_property
     def scope(self) -> "UnitScope":
         return unit_scope(self)

@@ -17,6 +17,8 @@ from ..evidence import Unit
 from ..retrieval.retriever import Hit
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: The longest sentence (or part between ；) a claim cites whole rather than by its own clause.
+CITED_SPAN_CHARS = 120
 _PERCENT_FIGURE = re.compile(r"(-?\d+(?:\.\d+)?)\s*[%％]")
 _AMOUNT_FIGURE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|亿斤|万人次|亿人次|万人|亿吨|万吨|万亩|万千瓦|千瓦|公里|万户|万家|万辆|万套|万平方米|万标准箱|亿立方米|亿千瓦时|万千瓦时|天)"
@@ -37,6 +39,14 @@ class Draft:
 class Claim:
     unit: Unit
     label: str = ""  # what the claim is about when its words do not say it ("目标", a city)
+
+
+@dataclass(frozen=True)
+class Citing:
+    """The spans the claims cite, each once, and the citation number of each claim."""
+
+    cited: tuple[Unit, ...]
+    numbers: tuple[int, ...]
 
 
 class UnverifiedNumber(ValueError):
@@ -63,22 +73,57 @@ def body_of(unit: Unit) -> str:
     return re.sub(r"(?<![，。；：！？])\n", "，", unit.text.rstrip("。；;，,：:")).replace("\n", "")
 
 
+def cite(claims: list[Claim], widen: bool = True) -> Citing:
+    """What each claim cites: its whole sentence, or its part between ；, when that is at most
+    CITED_SPAN_CHARS long (the reader checks a claim against its sentence, which says what a clause
+    leaves to it: the subject, the period), else the claim's own words. Claims within one cited span
+    share its number."""
+    cited: list[Unit] = []
+    numbers: list[int] = []
+    for claim in claims:
+        span = claim.unit.enclosing(CITED_SPAN_CHARS) if widen else claim.unit
+        for index, earlier in enumerate(cited):
+            if _within(span, earlier) or _within(earlier, span):
+                if _within(earlier, span):
+                    cited[index] = span
+                numbers.append(index + 1)
+                break
+        else:
+            cited.append(span)
+            numbers.append(len(cited))
+    return Citing(tuple(cited), tuple(numbers))
+
+
 def compose(
-    claims: list[Claim], retrieved: tuple[Hit, ...], one_label: bool = False, difference: str = "", prefix: str = "", suffix: str = ""
+    claims: list[Claim],
+    retrieved: tuple[Hit, ...],
+    one_label: bool = False,
+    difference: str = "",
+    prefix: str = "",
+    suffix: str = "",
+    citing: Citing | None = None,
 ) -> Draft:
+    citing = citing or cite(claims)
     parts = []
-    for number, claim in enumerate(claims, start=1):
-        unit = claim.unit
-        label = scope_label(unit) if (number == 1 or not one_label) else ""
+    for index, claim in enumerate(claims):
+        unit, number = claim.unit, citing.numbers[index]
+        label = scope_label(unit) if (index == 0 or not one_label) else ""
         if claim.label and claim.label not in unit.text and claim.label not in label:
             label = claim.label + label
         body = body_of(unit)
         verify_numbers(body, unit)
-        parts.append(f"{label}，{body}[{number}]" if label else f"{body}[{number}]")
+        # A run of claims citing one span is marked once, after its last claim.
+        marker = "" if index + 1 < len(claims) and citing.numbers[index + 1] == number else f"[{number}]"
+        parts.append(f"{label}，{body}{marker}" if label else f"{body}{marker}")
     text = prefix + "；".join(parts)
     if difference:
         text += "；" + difference
-    return Draft(text + "。" + suffix, False, tuple(c.unit for c in claims), retrieved)
+    return Draft(text + "。" + suffix, False, citing.cited, retrieved)
+
+
+def _within(unit: Unit, outer: Unit) -> bool:
+    (start, end), (outer_start, outer_end) = unit.original_span, outer.original_span
+    return unit.chunk.doc == outer.chunk.doc and outer_start <= start and end <= outer_end
 
 
 def refusal(message: str, nearest: Unit | None, retrieved: tuple[Hit, ...]) -> Draft:
@@ -124,7 +169,9 @@ _THAN = re.compile(r"([^，,。？?；比]{2,20}?)比([^，,。？?；比]{2,20}
 _CLAUSE_END = re.compile(r"[，,；;。]")
 
 
-def stated_difference(question_text: str, claims: list[Claim], terms_of: Callable[[str], list[str]]) -> str:
+def stated_difference(
+    question_text: str, claims: list[Claim], terms_of: Callable[[str], list[str]], numbers: tuple[int, ...] | None = None
+) -> str:
     """"农村居民比全体居民高1.1个百分点（据[1]计算）": for a question comparing two things by name, the
     difference of the figures the cited claims give right after each name ("" when either is missing or
     they are not of one unit)."""
@@ -138,6 +185,8 @@ def stated_difference(question_text: str, claims: list[Claim], terms_of: Callabl
     if first is None or second is None or first[:2] == second[:2] or first[3] != second[3]:
         return ""
     (first_id, _, a, unit, first_name), (second_id, _, b, _, second_name) = first, second
+    if numbers is not None:  # claim numbers to the numbers of the spans they cite
+        first_id, second_id = numbers[first_id - 1], numbers[second_id - 1]
     delta = Decimal(a) - Decimal(b)
     markers = f"[{first_id}]" if first_id == second_id else f"[{first_id}][{second_id}]"
     unit = "个百分点" if unit == "%" else unit

@@ -11,7 +11,7 @@ from ..question import ParsedQuestion, parse_question
 from ..regions import Regions
 from ..retrieval.retriever import Hit, Retriever
 from ..terms import TermWeights
-from .compose import Claim, Draft, UnverifiedNumber, compose, difference, refusal, stated_difference
+from .compose import Claim, Draft, UnverifiedNumber, cite, compose, difference, refusal, stated_difference
 from .decide import ANSWER, HEDGE, REFUSE, Decision, decide
 from .gather import Gatherer, PartEvidence
 from .headings import asks_layout, children, named_parent, names_document
@@ -185,7 +185,8 @@ class Answerer:
         question = understanding.question
         layout = self._layout(question, evidence)
         if layout:
-            return compose([Claim(u, "") for u in layout], self._retrieved(trace, []), one_label=True)
+            headings = [Claim(u, "") for u in layout]
+            return compose(headings, self._retrieved(trace, []), one_label=True, citing=cite(headings, widen=False))
         if understanding.topic.empty or not any(e.candidates for e in evidence):
             return Draft(NOT_FOUND, True, (), self._retrieved(trace, []))
         answered = [(e, d) for e, d in zip(evidence, decisions) if d.verdict != REFUSE]
@@ -223,20 +224,23 @@ class Answerer:
             if fresh:
                 firsts.append(len(claims))
             claims.extend(Claim(unit, label) for unit in fresh)
+        citing = cite(claims)
         extra = ""
         if understanding.compare and len(firsts) >= 2 and len(answered) == len(evidence):
             terms = tuple(t for alternative in understanding.topic.alternatives for t in alternative)
             a, b = firsts[0], firsts[1]
-            extra = difference(claims[a], claims[b], a + 1, b + 1, terms)
+            extra = difference(claims[a], claims[b], citing.numbers[a], citing.numbers[b], terms)
         if not extra and claims and asks_comparison(question.normalized):
             # "A比B快多少" of two figures the cited spans give by name, in one sentence or two.
-            extra = stated_difference(question.normalized, claims, self.weights_for(evidence[0].part.docs).content_terms)
+            extra = stated_difference(question.normalized, claims, self.weights_for(evidence[0].part.docs).content_terms, citing.numbers)
         missing = [e.part.label or "部分问题" for e, d in zip(evidence, decisions) if d.verdict == REFUSE]
         suffix = f"文档中没有{'、'.join(missing)}的对应数据。" if missing and len(evidence) > 1 else ""
         hedged = all(d.verdict == HEDGE for _, d in answered)
         retrieved = self._retrieved(trace, [c.unit for c in claims])
         one_label = question.intent in ("list", "policy")
-        return compose(claims, retrieved, one_label=one_label, difference=extra, prefix=HEDGE_PREFIX if hedged else "", suffix=suffix)
+        return compose(
+            claims, retrieved, one_label=one_label, difference=extra, prefix=HEDGE_PREFIX if hedged else "", suffix=suffix, citing=citing
+        )
 
     def _layout(self, question: ParsedQuestion, evidence: tuple[PartEvidence, ...]) -> list[Unit]:
         """For a question about how a document or one of its parts is laid out, the headings of the parts:

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from assistant.answering.compose import Claim, UnverifiedNumber, compose, difference, refusal, scope_label, verify_numbers
+from assistant.answering.compose import CITED_SPAN_CHARS, Claim, UnverifiedNumber, cite, compose, difference, refusal, scope_label, verify_numbers
 from assistant.evidence import split_units
 
 
@@ -21,7 +21,28 @@ def test_each_claim_is_the_source_text_with_its_marker(corpus_chunks):
     actual = unit_with(corpus_chunks, "全省社会消费品零售总额同比增长 6.2%".replace(" ", ""))
     draft = compose([Claim(target), Claim(actual)], ())
     assert "社会消费品零售总额增长5.5%以上[1]" in draft.text and "6.2%" in draft.text and "[2]" in draft.text
-    assert draft.cited == (target, actual) and not draft.refused
+    assert len(draft.cited) == 2 and not draft.refused
+    for claim, cited in zip((target, actual), draft.cited):
+        assert claim.text in cited.text and len(cited.text) <= max(len(claim.text), CITED_SPAN_CHARS)
+
+
+def test_a_clause_is_cited_by_its_sentence_and_clauses_of_one_sentence_share_it(corpus_chunks):
+    first = unit_with(corpus_chunks, "智能算力达2000PF")
+    second = unit_with(corpus_chunks, "超算算力达223PF")
+    assert first.level == second.level == "clause" and first.sentence == second.sentence
+    citing = cite([Claim(first), Claim(second)])
+    assert citing.numbers == (1, 1) and citing.cited[0].text == first.sentence
+    draft = compose([Claim(first), Claim(second)], ())
+    assert draft.text.count("[1]") == 1 and "[2]" not in draft.text
+    assert cite([Claim(first)], widen=False).cited == (first,)
+
+
+def test_a_clause_of_a_long_sentence_is_cited_by_its_own_words(corpus_chunks):
+    long_clause = next(
+        u for c in corpus_chunks for u in split_units(c)
+        if u.level == "clause" and len(u.sentence) > CITED_SPAN_CHARS and "；" not in u.sentence
+    )
+    assert cite([Claim(long_clause)]).cited == (long_clause,)
 
 
 def test_the_scope_the_words_leave_unsaid_is_said(corpus_chunks):
