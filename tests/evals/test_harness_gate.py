@@ -1,5 +1,5 @@
 """The quality gate: the own question set and both blind sets, in process, default settings, each against
-its bounds (evals/thresholds.toml, evals/blind/thresholds-{dev,dev2,test}.toml).
+its bounds (evals/thresholds.toml, evals/blind/thresholds-{dev,dev2,dev3,test}.toml).
 
 The Assistant is the session's one `real_assistant` (tests/conftest.py), built once. The blind test set
 is scored here only as aggregate numbers: its bounds are set from its aggregate score, never from its
@@ -19,6 +19,7 @@ GATES = {
     "own": (DEFAULT_DATASET, THRESHOLDS_PATH),
     "blind-dev": (BLIND / "dev.jsonl", BLIND / "thresholds-dev.toml"),
     "blind-dev2": (BLIND / "dev2.jsonl", BLIND / "thresholds-dev2.toml"),
+    "blind-dev3": (BLIND / "dev3.jsonl", BLIND / "thresholds-dev3.toml"),
     "blind-test": (BLIND / "test.jsonl", BLIND / "thresholds-test.toml"),
 }
 

@@ -27,6 +27,7 @@ GATES = {
     "multidoc-dev3": (MULTIDOC / "dev3.jsonl", MULTIDOC / "thresholds-dev3.toml"),
     "multidoc-dev4": (MULTIDOC / "dev4.jsonl", MULTIDOC / "thresholds-dev4.toml"),
     "multidoc-dev5": (MULTIDOC / "dev5.jsonl", MULTIDOC / "thresholds-dev5.toml"),
+    "multidoc-dev6": (MULTIDOC / "dev6.jsonl", MULTIDOC / "thresholds-dev6.toml"),
     "multidoc-test": (MULTIDOC / "test.jsonl", MULTIDOC / "thresholds-test.toml"),
 }
 
