@@ -1,7 +1,8 @@
 """Compose: the answer text from the chosen evidence units, each claim cited, figures never rewritten.
 
 Each claim is the source's own words with a marker [n], prefixed with the scope the words leave
-unsaid ("2024年", "1-7月", "2025年目标"). A comparison also states the difference of its two figures,
+unsaid ("2024年", "1-7月", "2025年目标"); [n] points at the claim's whole sentence when that is short
+enough to check at a glance. A comparison also states the difference of its two figures,
 labelled as computed from the cited spans. Every number of a claim is checked against the span it
 cites before the text is returned; a claim failing the check is never emitted.
 """
