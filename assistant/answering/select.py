@@ -131,7 +131,7 @@ def _gives_amount(text: str) -> bool:
     return bool(re.search(r"\d", _DATE_NUMBER.sub("", _RATE.sub("", text))))
 
 
-_ASKS_CUMULATIVE = re.compile(r"以来|累计|截至|截止|至今|为止|到目前|到现在")
+_ASKS_CUMULATIVE = re.compile(r"以来|累计|截至|截止|至今|为止|到目前|到现在|一共|总共|合计|共计|(?<![日号])到\d{1,2}月\d{1,2}日")
 _GIVES_CUMULATIVE = re.compile(r"累计|截至|截止|以来")
 
 

@@ -6,6 +6,8 @@ with their point ("强化农业科技和装备支撑。") and go on with the mea
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_policy_question_gets_the_measures_of_its_paragraph_in_document_order(regional_assistant):
     # The paragraph ("持续优化环境扩消费。") names more than logistics: its heading does not name the question.
@@ -111,6 +113,19 @@ def test_a_running_total_asked_for_is_not_answered_with_a_window_within_it(real_
     answer = real_assistant.ask("今年以来全省生产安全事故发生了多少起？死亡多少人？")
     assert "664起" in answer.answer and "713人" in answer.answer, answer.answer
     assert "70起" not in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["今年全省一共发生多少起生产安全事故？", "今年到8月25日全省出了多少起生产安全事故？"])
+def test_a_total_asked_in_other_words_is_a_running_total(real_assistant, question):
+    answer = real_assistant.ask(question)
+    assert "664起" in answer.answer and "70起" not in answer.answer, answer.answer
+
+
+def test_a_window_that_ends_on_a_day_is_no_running_total():
+    from assistant.answering.select import _ASKS_CUMULATIVE
+
+    assert _ASKS_CUMULATIVE.search("今年到8月25日出了多少起事故")
+    assert not _ASKS_CUMULATIVE.search("7月23日到8月25日这段事故多少起")
 
 
 def test_a_sentence_that_ends_its_passage_is_followed_by_the_next_passage_s_first(real_assistant):
