@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..evidence import Unit
 from ..retrieval.retriever import Hit
+from .select import inside
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 #: The longest sentence (or part between ；) a claim cites whole rather than by its own clause.
@@ -84,8 +85,8 @@ def cite(claims: list[Claim], widen: bool = True) -> Citing:
     for claim in claims:
         span = claim.unit.enclosing(CITED_SPAN_CHARS) if widen else claim.unit
         for index, earlier in enumerate(cited):
-            if _within(span, earlier) or _within(earlier, span):
-                if _within(earlier, span):
+            if inside(span, earlier) or inside(earlier, span):
+                if inside(earlier, span):
                     cited[index] = span
                 numbers.append(index + 1)
                 break
@@ -120,11 +121,6 @@ def compose(
     if difference:
         text += "；" + difference
     return Draft(text + "。" + suffix, False, citing.cited, retrieved)
-
-
-def _within(unit: Unit, outer: Unit) -> bool:
-    (start, end), (outer_start, outer_end) = unit.original_span, outer.original_span
-    return unit.chunk.doc == outer.chunk.doc and outer_start <= start and end <= outer_end
 
 
 def refusal(message: str, nearest: Unit | None, retrieved: tuple[Hit, ...]) -> Draft:
